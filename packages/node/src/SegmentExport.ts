@@ -1,0 +1,269 @@
+/**
+ * Export every segment of an import to a Node.js writable (a file, stdout)
+ * as NDJSON, CSV or a JSON array, with backpressure and a summary.
+ *
+ * @since 0.1.0
+ */
+import type { Segment } from "@effect-taxonomy/core/Segment"
+import type { SegmentPage } from "@effect-taxonomy/core/SegmentPage"
+import { TaxonomyClient } from "@effect-taxonomy/core/TaxonomyClient"
+import type { StreamOptions } from "@effect-taxonomy/core/TaxonomyClient"
+import type { TaxonomyError } from "@effect-taxonomy/core/TaxonomyError"
+import { encodeSegment } from "@effect-taxonomy/core/WireFormat"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import type { Writable } from "node:stream"
+
+/**
+ * Output formats: one JSON object per line, CSV with a header row, or one
+ * JSON array.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Format = "ndjson" | "csv" | "json"
+
+/**
+ * The formats, for validation and help texts.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const formats: ReadonlyArray<Format> = ["ndjson", "csv", "json"]
+
+/**
+ * Writing to the output failed (disk full, closed pipe). The segments written
+ * before are intact; `segmentsWritten` says how many.
+ *
+ * @example
+ * ```ts
+ * import { OutputError } from "@effect-taxonomy/node/SegmentExport"
+ *
+ * const e = new OutputError({ description: "EPIPE: broken pipe", segmentsWritten: 100 })
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class OutputError extends Schema.TaggedError<OutputError>("@effect-taxonomy/OutputError")("OutputError", {
+  description: Schema.String,
+  segmentsWritten: Schema.NonNegativeInt
+}) {
+  override get message(): string {
+    return `Could not write the output: ${this.description} (${this.segmentsWritten} segments written before).`
+  }
+}
+
+/**
+ * The CSV columns, in order. `categories` is joined with `;`.
+ *
+ * @since 0.1.0
+ * @category formats
+ */
+export const csvColumns = ["id", "code", "name", "import_id", "description", "cpm", "categories", "updated_at"] as const
+
+const csvField = (value: string): string => /[",\r\n]/.test(value) ? `"${value.replace(/"/g, "\"\"")}"` : value
+
+/**
+ * One segment as a CSV row (with its line ending): RFC 4180 quoting of
+ * commas, quotes and newlines; empty fields for absent values.
+ *
+ * @example
+ * ```ts
+ * import { csvRow } from "@effect-taxonomy/node/SegmentExport"
+ * import type { Segment } from "@effect-taxonomy/core/Segment"
+ *
+ * declare const segment: Segment
+ * process.stdout.write(csvRow(segment))
+ * ```
+ *
+ * @since 0.1.0
+ * @category formats
+ */
+export const csvRow = (segment: Segment): string => {
+  const w = encodeSegment(segment)
+  return [
+    w.id,
+    w.code,
+    w.name,
+    w.import_id ?? "",
+    w.description ?? "",
+    w.cpm === null || w.cpm === undefined ? "" : String(w.cpm),
+    (w.categories ?? []).join(";"),
+    w.updated_at ?? ""
+  ].map(csvField).join(",") + "\r\n"
+}
+
+/**
+ * One segment as an NDJSON line: the API's primary wire form (snake_case,
+ * every field present, `null` for absent values, microsecond `updated_at`).
+ *
+ * @example
+ * ```ts
+ * import { ndjsonLine } from "@effect-taxonomy/node/SegmentExport"
+ * import type { Segment } from "@effect-taxonomy/core/Segment"
+ *
+ * declare const segment: Segment
+ * process.stdout.write(ndjsonLine(segment))
+ * ```
+ *
+ * @since 0.1.0
+ * @category formats
+ */
+export const ndjsonLine = (segment: Segment): string => JSON.stringify(encodeSegment(segment)) + "\n"
+
+/**
+ * Progress after each page.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Progress {
+  readonly pages: number
+  readonly segments: number
+  readonly totalCount: number | undefined
+  readonly elapsedMillis: number
+  readonly nextToken: string | undefined
+}
+
+/**
+ * What an export did.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Summary extends Progress {
+  readonly importId: string
+  /** `true` when the server gave a total count and the export wrote exactly that many segments (from the start). */
+  readonly matchesTotal: boolean | undefined
+}
+
+/**
+ * Export options.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options extends StreamOptions {
+  readonly importId: string
+  readonly output: Writable
+  readonly format?: Format | undefined
+  /** Called after each page is written. */
+  readonly onProgress?: ((progress: Progress) => Effect.Effect<void>) | undefined
+}
+
+const write = (output: Writable, chunk: string, written: number): Effect.Effect<void, OutputError> =>
+  Effect.async<void, OutputError>((resume) => {
+    let settled = false
+    const onError = (error: Error) => {
+      if (settled) return
+      settled = true
+      resume(Effect.fail(new OutputError({ description: error.message, segmentsWritten: written })))
+    }
+    output.once("error", onError)
+    const ok = output.write(chunk, (error) => {
+      if (error) onError(error)
+    })
+    const done = () => {
+      if (settled) return
+      settled = true
+      output.off("error", onError)
+      resume(Effect.void)
+    }
+    if (ok) done()
+    else output.once("drain", done)
+    return Effect.sync(() => {
+      output.off("error", onError)
+      output.off("drain", done)
+    })
+  })
+
+const render = (format: Format, page: SegmentPage, first: boolean, itemsBefore: number): string => {
+  switch (format) {
+    case "ndjson": {
+      let out = ""
+      for (const s of page.segments) out += ndjsonLine(s)
+      return out
+    }
+    case "csv": {
+      let out = first ? csvColumns.join(",") + "\r\n" : ""
+      for (const s of page.segments) out += csvRow(s)
+      return out
+    }
+    case "json": {
+      let out = first ? "[" : ""
+      let i = 0
+      for (const s of page.segments) {
+        out += (itemsBefore + i === 0 ? "\n" : ",\n") + JSON.stringify(encodeSegment(s))
+        i++
+      }
+      return out
+    }
+  }
+}
+
+/**
+ * Streams every segment of an import to `output` in the chosen format (NDJSON
+ * by default), one write per page with backpressure, and returns a summary.
+ *
+ * @example
+ * ```ts
+ * import * as SegmentExport from "@effect-taxonomy/node/SegmentExport"
+ * import * as NodeTaxonomyClient from "@effect-taxonomy/node/NodeTaxonomyClient"
+ * import * as Effect from "effect/Effect"
+ *
+ * const program = SegmentExport.run({
+ *   importId: "9f87bd3e-32eb-4d15-8e85-17fb275fa809",
+ *   output: process.stdout
+ * }).pipe(Effect.provide(NodeTaxonomyClient.layerConfig()))
+ * ```
+ *
+ * @since 0.1.0
+ * @category run
+ */
+export const run = (options: Options): Effect.Effect<Summary, TaxonomyError | OutputError, TaxonomyClient> =>
+  Effect.gen(function*() {
+    const client = yield* TaxonomyClient
+    const format = options.format ?? "ndjson"
+    const started = yield* Clock.currentTimeMillis
+    let pages = 0
+    let segments = 0
+    let totalCount: number | undefined
+    let nextToken: string | undefined
+    let anyWritten = false
+    yield* client.pages(options.importId, options).pipe(
+      Stream.runForEach((page) =>
+        Effect.gen(function*() {
+          const first = !anyWritten
+          const chunk = render(format, page, first, segments)
+          if (chunk !== "") {
+            yield* write(options.output, chunk, segments)
+            anyWritten = true
+          }
+          pages++
+          segments += page.segments.length
+          totalCount = Option.getOrUndefined(page.totalCount) ?? totalCount
+          nextToken = Option.getOrUndefined(page.nextToken)
+          if (options.onProgress !== undefined) {
+            const now = yield* Clock.currentTimeMillis
+            yield* options.onProgress({ pages, segments, totalCount, elapsedMillis: now - started, nextToken })
+          }
+        })
+      )
+    )
+    if (format === "csv" && !anyWritten) yield* write(options.output, csvColumns.join(",") + "\r\n", segments)
+    if (format === "json") yield* write(options.output, !anyWritten ? "[]\n" : segments > 0 ? "\n]\n" : "]\n", segments)
+    const finished = yield* Clock.currentTimeMillis
+    return {
+      importId: options.importId,
+      pages,
+      segments,
+      totalCount,
+      nextToken,
+      elapsedMillis: finished - started,
+      matchesTotal: totalCount === undefined || options.from !== undefined ? undefined : totalCount === segments
+    }
+  }).pipe(Effect.withSpan("SegmentExport.run", { attributes: { "taxonomy.import_id": options.importId } }))
