@@ -9,7 +9,7 @@ import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 
 const importId = ImportId.make("9f87bd3e-32eb-4d15-8e85-17fb275fa809")
-const first = { importId, token: Option.none() }
+const first = { importId, token: Option.none<PageToken>() }
 
 // the 200 example of GET /imports/{importId}/segments, verbatim
 const specExample = {
