@@ -6,23 +6,10 @@
  *
  *   PERMUTIVE_API_KEY=... pnpm tsx examples/src/program.ts <importId>
  */
-import { TaxonomyClient } from "@effect-taxonomy/core/TaxonomyClient"
 import * as NodeTaxonomyClient from "@effect-taxonomy/node/NodeTaxonomyClient"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
-import * as Stream from "effect/Stream"
-
-export const categoryCounts = (importId: string) =>
-  Effect.gen(function*() {
-    const client = yield* TaxonomyClient
-    return yield* client.segments(importId).pipe(
-      Stream.runFold(new Map<string, number>(), (counts, segment) => {
-        const top = segment.name.split(" > ")[0]!
-        counts.set(top, (counts.get(top) ?? 0) + 1)
-        return counts
-      })
-    )
-  })
+import { categoryCounts } from "./categories.js"
 
 const program = Effect.gen(function*() {
   const importId = process.argv[2]

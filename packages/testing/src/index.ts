@@ -39,3 +39,8 @@ export * as FakeHttpClient from "./FakeHttpClient.js"
  * @since 0.1.0
  */
 export * as FakeServer from "./FakeServer.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as TaxonomyClientTest from "./TaxonomyClientTest.js"

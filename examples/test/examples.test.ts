@@ -1,0 +1,127 @@
+import * as FakeServer from "@effect-taxonomy/testing/FakeServer"
+import * as FakeTaxonomyApi from "@effect-taxonomy/testing/FakeTaxonomyApi"
+import * as SeedData from "@effect-taxonomy/testing/SeedData"
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import { execFile } from "node:child_process"
+import { mkdtempSync, readFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+
+const root = fileURLToPath(new URL("..", import.meta.url))
+const tsx = join(root, "node_modules", ".bin", "tsx")
+
+interface Run {
+  readonly code: number
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/** Runs an example as its own process, as a user would. */
+export const runExample = (file: string, args: ReadonlyArray<string>, env: Record<string, string | undefined>) =>
+  Effect.async<Run>((resume) => {
+    const child = execFile(
+      tsx,
+      [join(root, "src", file), ...args],
+      { cwd: root, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) =>
+        resume(Effect.succeed({ code: error === null ? 0 : (error.code as number | undefined) ?? 1, stdout, stderr }))
+    )
+    return Effect.sync(() => child.kill())
+  })
+
+const key = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+const seed = SeedData.generateImport({ seed: 11, count: 230 })
+
+const withServer = <A, E>(f: (server: FakeServer.Service) => Effect.Effect<A, E>) =>
+  Effect.scoped(Effect.flatMap(FakeServer.make(FakeTaxonomyApi.make({ imports: [seed], pageSize: 50, apiKey: key })), f))
+
+describe("examples, executed against the fake API", () => {
+  it.live("script.ts collects every segment with Stream.runCollect", () =>
+    withServer((server) =>
+      Effect.gen(function*() {
+        const run = yield* runExample("script.ts", [seed.importId], {
+          PERMUTIVE_API_KEY: key,
+          PERMUTIVE_BASE_URL: server.url
+        })
+        assert.strictEqual(run.stderr, "")
+        assert.strictEqual(run.code, 0)
+        assert.strictEqual(
+          run.stdout,
+          ["230 segments", ...seed.segments.slice(0, 3).map((s) => `${s.code}\t${s.name}`)].join("\n") + "\n"
+        )
+      })
+    ))
+
+  it.live("program.ts counts segments per top-level category inside an Effect program", () =>
+    withServer((server) =>
+      Effect.gen(function*() {
+        const run = yield* runExample("program.ts", [seed.importId], {
+          PERMUTIVE_API_KEY: key,
+          PERMUTIVE_BASE_URL: server.url
+        })
+        assert.strictEqual(run.code, 0, run.stderr)
+        const expected = new Map<string, number>()
+        for (const s of seed.segments) {
+          const top = s.name.split(" > ")[0]!
+          expected.set(top, (expected.get(top) ?? 0) + 1)
+        }
+        const lines = [...expected].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([c, n]) => `${c}\t${n}`)
+        assert.strictEqual(run.stdout, lines.join("\n") + "\n")
+      })
+    ))
+
+  it.live("program.ts reports an unknown import with the DoesNotExist message", () =>
+    withServer((server) =>
+      Effect.gen(function*() {
+        const run = yield* runExample("program.ts", ["32f8e031-c532-41bb-b25e-65bdb677a96f"], {
+          PERMUTIVE_API_KEY: key,
+          PERMUTIVE_BASE_URL: server.url
+        })
+        assert.strictEqual(run.stdout, "")
+        assert.match(run.stderr, /^The import does not exist: Import 32f8e031-c532-41bb-b25e-65bdb677a96f does not exist \[HTTP 404, request id [0-9a-f-]{36}; import 32f8e031-c532-41bb-b25e-65bdb677a96f, first page, 0 segments emitted before it\]\. Check the import id/)
+        assert.notInclude(run.stderr, key)
+      })
+    ))
+})
+
+describe("the main job (pnpm demo)", () => {
+  it.live("streams every segment of the 12,345-segment demo import as NDJSON, 124 pages", () =>
+    Effect.gen(function*() {
+      const run = yield* runExample("demo.ts", [], { PERMUTIVE_API_KEY: undefined })
+      assert.strictEqual(run.code, 0, run.stderr)
+      const lines = run.stdout.split("\n")
+      assert.strictEqual(lines.pop(), "")
+      assert.strictEqual(lines.length, 12_345)
+      const first = JSON.parse(lines[0]!)
+      assert.deepStrictEqual(Object.keys(first), ["id", "code", "name", "import_id", "description", "cpm", "categories", "updated_at"])
+      const ids = new Set(lines.map((line) => JSON.parse(line).id))
+      assert.strictEqual(ids.size, 12_345)
+      assert.match(
+        run.stderr,
+        /^fake API at http:\/\/127\.0\.0\.1:\d+: import 7088756d-1b9a-4f34-9161-54443d35225d: 12345 segments in 124 pages, \d+\.\d\ds; matches the server's total count of 12345\n$/
+      )
+    }), { timeout: 60_000 })
+
+  it.live("writes to a file with --out", () =>
+    Effect.gen(function*() {
+      const out = join(mkdtempSync(join(tmpdir(), "demo-")), "segments.ndjson")
+      const run = yield* runExample("demo.ts", ["--out", out], { PERMUTIVE_API_KEY: undefined })
+      assert.strictEqual(run.code, 0, run.stderr)
+      assert.strictEqual(run.stdout, "")
+      assert.strictEqual(readFileSync(out, "utf8").split("\n").length - 1, 12_345)
+      assert.include(run.stderr, `; written to ${out}`)
+    }), { timeout: 60_000 })
+
+  it.live("exits non-zero with a one-line reason on failure", () =>
+    Effect.gen(function*() {
+      const run = yield* runExample("demo.ts", ["not-an-import"], { PERMUTIVE_API_KEY: undefined })
+      assert.strictEqual(run.code, 1)
+      assert.strictEqual(run.stdout, "")
+      assert.strictEqual(
+        run.stderr,
+        "demo failed: InvalidImportId: Import id \"not-an-import\" is not a UUID (expected e.g. 9f87bd3e-32eb-4d15-8e85-17fb275fa809); no request was sent.\n"
+      )
+    }), { timeout: 60_000 })
+})

@@ -1,0 +1,73 @@
+import { TaxonomyClient } from "@effect-taxonomy/core/TaxonomyClient"
+import * as NodeTaxonomyClient from "@effect-taxonomy/node/NodeTaxonomyClient"
+import * as FakeServer from "@effect-taxonomy/testing/FakeServer"
+import * as FakeTaxonomyApi from "@effect-taxonomy/testing/FakeTaxonomyApi"
+import * as SeedData from "@effect-taxonomy/testing/SeedData"
+import { assert, describe, it } from "@effect/vitest"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import * as Stream from "effect/Stream"
+
+const key = "3b241101-e2bb-4255-8caf-4136c566a962"
+const seed = SeedData.generateImport({ seed: 5, count: 120 })
+
+const withEnv = (env: Record<string, string>) => Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
+
+describe("NodeTaxonomyClient", () => {
+  it.scoped("layerConfig reads PERMUTIVE_API_KEY and PERMUTIVE_BASE_URL and streams over undici", () =>
+    Effect.gen(function*() {
+      const api = FakeTaxonomyApi.make({ imports: [seed], pageSize: 25, apiKey: key })
+      const server = yield* FakeServer.make(api)
+      const count = yield* Effect.flatMap(TaxonomyClient, (client) => Stream.runCount(client.segments(seed.importId))).pipe(
+        Effect.provide(
+          NodeTaxonomyClient.layerConfig().pipe(
+            Layer.provide(withEnv({ PERMUTIVE_API_KEY: key, PERMUTIVE_BASE_URL: server.url }))
+          )
+        )
+      )
+      assert.strictEqual(count, 120)
+      assert.strictEqual(api.requests.length, 5)
+      assert.isTrue(api.requests.every((r) => r.headers["x-api-key"] === key && r.status === 200))
+    }))
+
+  it.effect("optionsFromEnv reads every documented variable", () =>
+    Effect.gen(function*() {
+      const options = yield* NodeTaxonomyClient.optionsFromEnv.pipe(
+        Effect.withConfigProvider(ConfigProvider.fromMap(
+          new Map([
+            ["PERMUTIVE_API_KEY", key],
+            ["PERMUTIVE_BASE_URL", "http://proxy.internal/v1"],
+            ["PERMUTIVE_REQUEST_TIMEOUT", "5 seconds"],
+            ["PERMUTIVE_PREFETCH", "3"],
+            ["PERMUTIVE_RETRY_MAX_ATTEMPTS", "9"],
+            ["PERMUTIVE_RETRY_MAX_DELAY", "20 seconds"],
+            ["PERMUTIVE_RETRY_MAX_ELAPSED", "10 minutes"],
+            ["PERMUTIVE_RETRY_MAX_RETRY_AFTER", "2 minutes"]
+          ])
+        ))
+      )
+      assert.isTrue(Redacted.isRedacted(options.apiKey))
+      assert.strictEqual(Redacted.value(options.apiKey!), key)
+      assert.strictEqual(String(options.apiKey), "<redacted>")
+      assert.strictEqual(options.baseUrl, "http://proxy.internal/v1")
+      assert.deepStrictEqual(options.requestTimeout, Duration.seconds(5))
+      assert.strictEqual(options.prefetch, 3)
+      assert.strictEqual(options.retry?.maxAttempts, 9)
+      assert.deepStrictEqual(options.retry?.maxDelay, Duration.seconds(20))
+      assert.deepStrictEqual(options.retry?.maxElapsed, Duration.minutes(10))
+      assert.deepStrictEqual(options.retry?.maxRetryAfter, Duration.minutes(2))
+    }))
+
+  it.effect("layerConfig fails with a ConfigError naming PERMUTIVE_API_KEY when it is missing", () =>
+    Effect.gen(function*() {
+      const exit = yield* Effect.exit(
+        Effect.provide(TaxonomyClient, NodeTaxonomyClient.layerConfig().pipe(Layer.provide(withEnv({}))))
+      )
+      assert.isTrue(Exit.isFailure(exit))
+      if (Exit.isFailure(exit)) assert.include(String(exit.cause), "PERMUTIVE_API_KEY")
+    }))
+})

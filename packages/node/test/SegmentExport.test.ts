@@ -1,0 +1,114 @@
+import { ImportId, Segment, SegmentId } from "@effect-taxonomy/core/Segment"
+import * as SegmentExport from "@effect-taxonomy/node/SegmentExport"
+import * as TaxonomyClientTest from "@effect-taxonomy/testing/TaxonomyClientTest"
+import { assert, describe, it } from "@effect/vitest"
+import * as DateTime from "effect/DateTime"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import { PassThrough, Writable } from "node:stream"
+
+const importId = ImportId.make("9f87bd3e-32eb-4d15-8e85-17fb275fa809")
+const segments = [
+  new Segment({
+    id: SegmentId.make("1b890475-1482-496d-bcfd-6b2f5564b249"),
+    code: "1234",
+    name: "Segment Name",
+    importId,
+    description: Option.some("segment description"),
+    cpm: Option.some(2),
+    categories: ["category_1"],
+    updatedAt: DateTime.unsafeMake(Date.UTC(2023, 3, 12, 11, 27, 0, 716)),
+    updatedAtMicros: 632
+  }),
+  new Segment({
+    id: SegmentId.make("2c890475-1482-496d-bcfd-6b2f5564b250"),
+    code: "A,B",
+    name: "Quotes \"and\" commas, and\nnewlines",
+    importId,
+    description: Option.none(),
+    cpm: Option.some(1.75),
+    categories: ["a", "b"],
+    updatedAt: DateTime.unsafeMake(Date.UTC(2024, 0, 1)),
+    updatedAtMicros: 5
+  }),
+  new Segment({
+    id: SegmentId.make("3d890475-1482-496d-bcfd-6b2f5564b251"),
+    code: "9",
+    name: "Plain",
+    importId,
+    description: Option.none(),
+    cpm: Option.none(),
+    categories: [],
+    updatedAt: DateTime.unsafeMake(Date.UTC(2024, 0, 2)),
+    updatedAtMicros: 0
+  })
+]
+
+const exportTo = (format: SegmentExport.Format, data: ReadonlyArray<Segment> = segments) =>
+  Effect.gen(function*() {
+    const output = new PassThrough()
+    const chunks: Array<Buffer> = []
+    output.on("data", (chunk: Buffer) => chunks.push(chunk))
+    const summary = yield* SegmentExport.run({ importId, output, format })
+    return { summary, text: Buffer.concat(chunks).toString("utf8") }
+  }).pipe(Effect.provide(TaxonomyClientTest.layer({ segments: { [importId]: data }, pageSize: 2 })))
+
+describe("SegmentExport", () => {
+  it.live("writes NDJSON in the API's primary wire form, one line per segment", () =>
+    Effect.gen(function*() {
+      const { summary, text } = yield* exportTo("ndjson")
+      assert.strictEqual(
+        text,
+        "{\"id\":\"1b890475-1482-496d-bcfd-6b2f5564b249\",\"code\":\"1234\",\"name\":\"Segment Name\",\"import_id\":\"9f87bd3e-32eb-4d15-8e85-17fb275fa809\",\"description\":\"segment description\",\"cpm\":2,\"categories\":[\"category_1\"],\"updated_at\":\"2023-04-12T11:27:00.716632Z\"}\n" +
+          "{\"id\":\"2c890475-1482-496d-bcfd-6b2f5564b250\",\"code\":\"A,B\",\"name\":\"Quotes \\\"and\\\" commas, and\\nnewlines\",\"import_id\":\"9f87bd3e-32eb-4d15-8e85-17fb275fa809\",\"description\":null,\"cpm\":1.75,\"categories\":[\"a\",\"b\"],\"updated_at\":\"2024-01-01T00:00:00.000005Z\"}\n" +
+          "{\"id\":\"3d890475-1482-496d-bcfd-6b2f5564b251\",\"code\":\"9\",\"name\":\"Plain\",\"import_id\":\"9f87bd3e-32eb-4d15-8e85-17fb275fa809\",\"description\":null,\"cpm\":null,\"categories\":[],\"updated_at\":\"2024-01-02T00:00:00.000000Z\"}\n"
+      )
+      assert.strictEqual(summary.segments, 3)
+      assert.strictEqual(summary.pages, 2)
+      assert.strictEqual(summary.totalCount, 3)
+      assert.strictEqual(summary.matchesTotal, true)
+      assert.strictEqual(summary.nextToken, undefined)
+    }))
+
+  it.live("writes CSV with a header row and RFC 4180 quoting; categories joined with ;", () =>
+    Effect.gen(function*() {
+      const { text } = yield* exportTo("csv")
+      assert.strictEqual(
+        text,
+        "id,code,name,import_id,description,cpm,categories,updated_at\r\n" +
+          "1b890475-1482-496d-bcfd-6b2f5564b249,1234,Segment Name,9f87bd3e-32eb-4d15-8e85-17fb275fa809,segment description,2,category_1,2023-04-12T11:27:00.716632Z\r\n" +
+          "2c890475-1482-496d-bcfd-6b2f5564b250,\"A,B\",\"Quotes \"\"and\"\" commas, and\nnewlines\",9f87bd3e-32eb-4d15-8e85-17fb275fa809,,1.75,a;b,2024-01-01T00:00:00.000005Z\r\n" +
+          "3d890475-1482-496d-bcfd-6b2f5564b251,9,Plain,9f87bd3e-32eb-4d15-8e85-17fb275fa809,,,,2024-01-02T00:00:00.000000Z\r\n"
+      )
+    }))
+
+  it.live("writes a JSON array that parses back to the NDJSON objects", () =>
+    Effect.gen(function*() {
+      const json = yield* exportTo("json")
+      const ndjson = yield* exportTo("ndjson")
+      assert.deepStrictEqual(JSON.parse(json.text), ndjson.text.trim().split("\n").map((l) => JSON.parse(l)))
+      assert.isTrue(json.text.startsWith("[\n{\"id\""))
+      assert.isTrue(json.text.endsWith("}\n]\n"))
+    }))
+
+  it.live("writes valid empty documents for an empty import", () =>
+    Effect.gen(function*() {
+      assert.strictEqual((yield* exportTo("json", [])).text, "[]\n")
+      assert.strictEqual((yield* exportTo("csv", [])).text, "id,code,name,import_id,description,cpm,categories,updated_at\r\n")
+      assert.strictEqual((yield* exportTo("ndjson", [])).text, "")
+    }))
+
+  it.live("fails with OutputError saying how many segments were written when the output breaks", () =>
+    Effect.gen(function*() {
+      let writes = 0
+      const output = new Writable({
+        write(_chunk, _encoding, callback) {
+          writes++
+          callback(writes === 2 ? new Error("EPIPE: broken pipe") : null)
+        }
+      })
+      const error = yield* Effect.flip(SegmentExport.run({ importId, output }))
+      assert.strictEqual(error._tag, "OutputError")
+      assert.strictEqual(error.message, "Could not write the output: EPIPE: broken pipe (2 segments written before).")
+    }).pipe(Effect.provide(TaxonomyClientTest.layer({ segments: { [importId]: segments }, pageSize: 2 }))))
+})
