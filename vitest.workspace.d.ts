@@ -1,8 +1,0 @@
-/**
- * The one list of test projects. `vitest.config.ts` feeds it to
- * `test.projects`, so `pnpm test` runs every project named here, and
- * `examples/test/workspace.test.ts` fails if a package is missing from it.
- */
-declare const _default: string[];
-export default _default;
-//# sourceMappingURL=vitest.workspace.d.ts.map
