@@ -86,6 +86,26 @@ describe("examples, executed against the fake API", () => {
     ))
 })
 
+describe("error-handling.ts: catchTags over every tag", () => {
+  for (
+    const [args, expected] of [
+      [[seed.importId], "ok: 230 segments\n"],
+      [["not-an-import"], "not an import id: not-an-import\n"],
+      [["32f8e031-c532-41bb-b25e-65bdb677a96f"], /^no such import 32f8e031-c532-41bb-b25e-65bdb677a96f \(request id [0-9a-f-]{36}\)\n$/]
+    ] as const
+  ) {
+    it.live(`prints ${String(expected).trim()}`, () =>
+      withServer((server) =>
+        Effect.gen(function*() {
+          const run = yield* runExample("error-handling.ts", args, { PERMUTIVE_API_KEY: key, PERMUTIVE_BASE_URL: server.url })
+          assert.strictEqual(run.code, 0, run.stderr)
+          if (typeof expected === "string") assert.strictEqual(run.stdout, expected)
+          else assert.match(run.stdout, expected)
+        })
+      ))
+  }
+})
+
 describe("the main job (pnpm demo)", () => {
   it.live("streams every segment of the 12,345-segment demo import as NDJSON, 124 pages", () =>
     Effect.gen(function*() {
