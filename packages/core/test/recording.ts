@@ -58,7 +58,7 @@ export const recordingLogger = () => {
   })
   return {
     lines,
-    layer: Layer.merge(Logger.replace(Logger.defaultLogger, logger), Logger.minimumLogLevel(LogLevel.All))
+    layer: Layer.mergeAll(Logger.remove(Logger.defaultLogger), Logger.add(logger), Logger.minimumLogLevel(LogLevel.All))
   }
 }
 
