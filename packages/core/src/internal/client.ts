@@ -104,9 +104,18 @@ export const make = (options: TaxonomyClient.Options = {}) =>
       prefetch: defaultPrefetch
     })
 
-    const scrub = keyText === undefined || keyText === ""
+    // The key never appears in an error: scrub it from any text a response or
+    // a transport failure contributes. (Real keys are 36-character UUIDs; a
+    // key shorter than 8 characters is not scrubbed, as that would mangle text.)
+    const scrub = keyText === undefined || keyText.length < 8
       ? (text: string) => text
       : (text: string) => text.includes(keyText) ? text.split(keyText).join("<redacted>") : text
+    const scrubFields = <E extends Errors.TaxonomyError>(error: E): E => {
+      if (keyText === undefined || keyText.length < 8 || !JSON.stringify(error).includes(keyText)) return error
+      const Ctor = error.constructor as new(props: object, disableValidation: boolean) => E
+      const { _tag, ...fields } = error as E & Record<string, unknown>
+      return new Ctor(JSON.parse(scrub(JSON.stringify(fields))), true)
+    }
 
     const transform = options.transformClient ?? ((client: HttpClient.HttpClient) => client)
     const httpClient = transform(
@@ -158,8 +167,7 @@ export const make = (options: TaxonomyClient.Options = {}) =>
       })
       return httpClient.execute(request).pipe(
         Effect.flatMap((response) =>
-          Effect.flatMap(response.text, (text) => {
-            const body = scrub(text)
+          Effect.flatMap(response.text, (body) => {
             if (response.status >= 200 && response.status < 300) {
               let json: unknown
               try {
@@ -173,8 +181,8 @@ export const make = (options: TaxonomyClient.Options = {}) =>
                       ? { contentType: response.headers["content-type"] }
                       : {}),
                     path: "(body)",
-                    problem: body === "" ? "the body is empty" : `not JSON (${(cause as Error).message})`,
-                    excerpt: excerpt(body)
+                    problem: body === "" ? "the body is empty" : scrub(`not JSON (${(cause as Error).message})`),
+                    excerpt: excerpt(scrub(body))
                   }, true)
                 )
               }
@@ -189,13 +197,13 @@ export const make = (options: TaxonomyClient.Options = {}) =>
                     ? { contentType: response.headers["content-type"] }
                     : {}),
                   path: first === undefined ? "(root)" : pathOf(first.path),
-                  problem: first === undefined ? decoded.left.message : scrub(first.message),
-                  excerpt: excerpt(body)
+                  problem: scrub(first === undefined ? decoded.left.message : first.message),
+                  excerpt: excerpt(scrub(body))
                 }, true)
               )
             }
             return Effect.flatMap(Clock.currentTimeMillis, (now) =>
-              Effect.fail(classifyResponse({
+              Effect.fail(scrubFields(classifyResponse({
                 ...context,
                 status: response.status,
                 contentType: response.headers["content-type"],
@@ -203,7 +211,7 @@ export const make = (options: TaxonomyClient.Options = {}) =>
                 body,
                 keySent: keyText !== undefined,
                 now
-              })))
+              }))))
           })
         ),
         Effect.catchIf(HttpClientError.isHttpClientError, (error) => Effect.fail(fromHttpClientError(error, context))),
