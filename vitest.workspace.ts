@@ -8,5 +8,6 @@ export default [
   "packages/testing",
   "packages/node",
   "packages/browser",
-  "examples"
+  "examples",
+  "examples/browser"
 ]

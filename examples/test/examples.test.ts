@@ -118,10 +118,13 @@ describe("the main job (pnpm demo)", () => {
       assert.deepStrictEqual(Object.keys(first), ["id", "code", "name", "import_id", "description", "cpm", "categories", "updated_at"])
       const ids = new Set(lines.map((line) => JSON.parse(line).id))
       assert.strictEqual(ids.size, 12_345)
+      const stderr = run.stderr.split("\n")
+      assert.match(stderr[0]!, /^demo: using the fake API at http:\/\/127\.0\.0\.1:\d+ /)
       assert.match(
-        run.stderr,
-        /^fake API at http:\/\/127\.0\.0\.1:\d+: import 7088756d-1b9a-4f34-9161-54443d35225d: 12345 segments in 124 pages, \d+\.\d\ds; matches the server's total count of 12345\n$/
+        stderr.at(-2)!,
+        /^taxonomy-export: import 7088756d-1b9a-4f34-9161-54443d35225d: 12,345\/12,345 segments \(100%\), 124 pages, [\d,]+\/s, \d+\.\ds; matches the server's total count$/
       )
+      for (const line of stderr.slice(1, -2)) assert.match(line, /^progress: [\d,]+\/12,345 segments \(\d+%\), \d+ pages, /)
     }), { timeout: 60_000 })
 
   it.live("writes to a file with --out", () =>
@@ -137,11 +140,11 @@ describe("the main job (pnpm demo)", () => {
   it.live("exits non-zero with a one-line reason on failure", () =>
     Effect.gen(function*() {
       const run = yield* runExample("demo.ts", ["not-an-import"], { PERMUTIVE_API_KEY: undefined })
-      assert.strictEqual(run.code, 1)
+      assert.strictEqual(run.code, 2)
       assert.strictEqual(run.stdout, "")
       assert.strictEqual(
-        run.stderr,
-        "demo failed: InvalidImportId: Import id \"not-an-import\" is not a UUID (expected e.g. 9f87bd3e-32eb-4d15-8e85-17fb275fa809); no request was sent.\n"
+        run.stderr.split("\n").slice(1).join("\n"),
+        "taxonomy-export: InvalidImportId: Import id \"not-an-import\" is not a UUID (expected e.g. 9f87bd3e-32eb-4d15-8e85-17fb275fa809); no request was sent.\n"
       )
     }), { timeout: 60_000 })
 })

@@ -56,6 +56,33 @@ const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
   Config.map(Config.option(config), Option.getOrUndefined)
 
 /**
+ * The client's options read from the environment, except the key (see
+ * {@link environment}); all optional, durations like `10 seconds`.
+ *
+ * @example
+ * ```ts
+ * import * as NodeTaxonomyClient from "@effect-taxonomy/node/NodeTaxonomyClient"
+ * import * as Effect from "effect/Effect"
+ *
+ * const options = Effect.runSync(NodeTaxonomyClient.optionsFromEnvWithoutKey)
+ * ```
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const optionsFromEnvWithoutKey: Config.Config<Omit<TaxonomyClient.Options, "apiKey">> = Config.all({
+  baseUrl: optional(Config.nonEmptyString(environment.baseUrl)),
+  requestTimeout: optional(Config.duration(environment.requestTimeout)),
+  prefetch: optional(Config.integer(environment.prefetch)),
+  retry: Config.all({
+    maxAttempts: optional(Config.integer(environment.maxAttempts)),
+    maxDelay: optional(Config.duration(environment.maxDelay)),
+    maxElapsed: optional(Config.duration(environment.maxElapsed)),
+    maxRetryAfter: optional(Config.duration(environment.maxRetryAfter))
+  })
+})
+
+/**
  * The client's options read from the environment (see {@link environment}):
  * `PERMUTIVE_API_KEY` is required and read as a `Redacted`; the rest are
  * optional (durations like `10 seconds`).
@@ -71,18 +98,10 @@ const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
  * @since 0.1.0
  * @category config
  */
-export const optionsFromEnv: Config.Config<TaxonomyClient.Options> = Config.all({
-  apiKey: Config.redacted(environment.apiKey),
-  baseUrl: optional(Config.nonEmptyString(environment.baseUrl)),
-  requestTimeout: optional(Config.duration(environment.requestTimeout)),
-  prefetch: optional(Config.integer(environment.prefetch)),
-  retry: Config.all({
-    maxAttempts: optional(Config.integer(environment.maxAttempts)),
-    maxDelay: optional(Config.duration(environment.maxDelay)),
-    maxElapsed: optional(Config.duration(environment.maxElapsed)),
-    maxRetryAfter: optional(Config.duration(environment.maxRetryAfter))
-  })
-})
+export const optionsFromEnv: Config.Config<TaxonomyClient.Options> = Config.map(
+  Config.all([Config.redacted(environment.apiKey), optionsFromEnvWithoutKey]),
+  ([apiKey, rest]) => ({ apiKey, ...rest })
+)
 
 /**
  * The client over undici with options from the environment, overridden by
