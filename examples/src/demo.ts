@@ -41,7 +41,9 @@ const main = Effect.gen(function*() {
   // no key and import id: the fake API on a loopback port, and a demo key
   const server = yield* FakeServer.make(FakeTaxonomyApi.make({ imports: demoImports, pageSize: 100 }))
   if (!argv.includes("--quiet") && !argv.includes("-q")) {
-    process.stderr.write(`demo: using the fake API at ${server.url} (set PERMUTIVE_API_KEY and an import id for the real one)\n`)
+    process.stderr.write(
+      `demo: using the fake API at ${server.url} (set PERMUTIVE_API_KEY and an import id for the real one)\n`
+    )
   }
   return yield* Cli.run([...argv, ...(importGiven ? [] : [demoImport.importId]), "--base-url", server.url], io).pipe(
     Effect.withConfigProvider(

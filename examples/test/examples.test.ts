@@ -35,7 +35,9 @@ const key = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
 const seed = SeedData.generateImport({ seed: 11, count: 230 })
 
 const withServer = <A, E>(f: (server: FakeServer.Service) => Effect.Effect<A, E>) =>
-  Effect.scoped(Effect.flatMap(FakeServer.make(FakeTaxonomyApi.make({ imports: [seed], pageSize: 50, apiKey: key })), f))
+  Effect.scoped(
+    Effect.flatMap(FakeServer.make(FakeTaxonomyApi.make({ imports: [seed], pageSize: 50, apiKey: key })), f)
+  )
 
 describe("examples, executed against the fake API", () => {
   it.live("script.ts collects every segment with Stream.runCollect", () =>
@@ -67,7 +69,9 @@ describe("examples, executed against the fake API", () => {
           const top = s.name.split(" > ")[0]!
           expected.set(top, (expected.get(top) ?? 0) + 1)
         }
-        const lines = [...expected].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([c, n]) => `${c}\t${n}`)
+        const lines = [...expected].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([c, n]) =>
+          `${c}\t${n}`
+        )
         assert.strictEqual(run.stdout, lines.join("\n") + "\n")
       })
     ))
@@ -80,7 +84,10 @@ describe("examples, executed against the fake API", () => {
           PERMUTIVE_BASE_URL: server.url
         })
         assert.strictEqual(run.stdout, "")
-        assert.match(run.stderr, /^The import does not exist: Import 32f8e031-c532-41bb-b25e-65bdb677a96f does not exist \[HTTP 404, request id [0-9a-f-]{36}; import 32f8e031-c532-41bb-b25e-65bdb677a96f, first page, 0 segments emitted before it\]\. Check the import id/)
+        assert.match(
+          run.stderr,
+          /^The import does not exist: Import 32f8e031-c532-41bb-b25e-65bdb677a96f does not exist \[HTTP 404, request id [0-9a-f-]{36}; import 32f8e031-c532-41bb-b25e-65bdb677a96f, first page, 0 segments emitted before it\]\. Check the import id/
+        )
         assert.notInclude(run.stderr, key)
       })
     ))
@@ -91,13 +98,19 @@ describe("error-handling.ts: catchTags over every tag", () => {
     const [args, expected] of [
       [[seed.importId], "ok: 230 segments\n"],
       [["not-an-import"], "not an import id: not-an-import\n"],
-      [["32f8e031-c532-41bb-b25e-65bdb677a96f"], /^no such import 32f8e031-c532-41bb-b25e-65bdb677a96f \(request id [0-9a-f-]{36}\)\n$/]
+      [
+        ["32f8e031-c532-41bb-b25e-65bdb677a96f"],
+        /^no such import 32f8e031-c532-41bb-b25e-65bdb677a96f \(request id [0-9a-f-]{36}\)\n$/
+      ]
     ] as const
   ) {
     it.live(`prints ${String(expected).trim()}`, () =>
       withServer((server) =>
         Effect.gen(function*() {
-          const run = yield* runExample("error-handling.ts", args, { PERMUTIVE_API_KEY: key, PERMUTIVE_BASE_URL: server.url })
+          const run = yield* runExample("error-handling.ts", args, {
+            PERMUTIVE_API_KEY: key,
+            PERMUTIVE_BASE_URL: server.url
+          })
           assert.strictEqual(run.code, 0, run.stderr)
           if (typeof expected === "string") assert.strictEqual(run.stdout, expected)
           else assert.match(run.stdout, expected)
@@ -115,7 +128,16 @@ describe("the main job (pnpm demo)", () => {
       assert.strictEqual(lines.pop(), "")
       assert.strictEqual(lines.length, 12_345)
       const first = JSON.parse(lines[0]!)
-      assert.deepStrictEqual(Object.keys(first), ["id", "code", "name", "import_id", "description", "cpm", "categories", "updated_at"])
+      assert.deepStrictEqual(Object.keys(first), [
+        "id",
+        "code",
+        "name",
+        "import_id",
+        "description",
+        "cpm",
+        "categories",
+        "updated_at"
+      ])
       const ids = new Set(lines.map((line) => JSON.parse(line).id))
       assert.strictEqual(ids.size, 12_345)
       const stderr = run.stderr.split("\n")
@@ -124,7 +146,9 @@ describe("the main job (pnpm demo)", () => {
         stderr.at(-2)!,
         /^taxonomy-export: import 7088756d-1b9a-4f34-9161-54443d35225d: 12,345\/12,345 segments \(100%\), 124 pages, [\d,]+\/s, \d+\.\ds; matches the server's total count$/
       )
-      for (const line of stderr.slice(1, -2)) assert.match(line, /^progress: [\d,]+\/12,345 segments \(\d+%\), \d+ pages, /)
+      for (const line of stderr.slice(1, -2)) {
+        assert.match(line, /^progress: [\d,]+\/12,345 segments \(\d+%\), \d+ pages, /)
+      }
     }), { timeout: 60_000 })
 
   it.live("writes to a file with --out", () =>

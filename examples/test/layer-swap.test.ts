@@ -58,7 +58,10 @@ describe("categoryCounts, with the client layer swapped for a test one", () => {
   it.live("lets you test your own error path, by tag", () =>
     categoryCounts(importId).pipe(
       Effect.as("counted"),
-      Effect.catchTag("AuthorizationFailed", (error) => Effect.succeed(`denied after ${error.segmentsEmitted} segments`)),
+      Effect.catchTag(
+        "AuthorizationFailed",
+        (error) => Effect.succeed(`denied after ${error.segmentsEmitted} segments`)
+      ),
       Effect.map((outcome) => assert.strictEqual(outcome, "denied after 2 segments")),
       Effect.provide(TaxonomyClientTest.layer({
         segments: { [importId]: mine },

@@ -22,6 +22,30 @@ describe("vitest.workspace.ts", () => {
     for (const project of projects) assert.isTrue(existsSync(join(root, project, "vitest.config.ts")), project)
   })
 
+  it("exports every public module of every package, in development and as published", () => {
+    for (const pkg of ["core", "node", "browser", "testing"]) {
+      const dir = join(root, "packages", pkg)
+      const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"))
+      const modules = readdirSync(join(dir, "src"))
+        .filter((f) => f.endsWith(".ts") && f !== "index.ts" && f !== "bin.ts")
+        .map((f) => `./${f.slice(0, -3)}`)
+        .sort()
+      assert.deepStrictEqual(Object.keys(manifest.exports).sort(), [".", ...modules].sort(), pkg)
+      assert.deepStrictEqual(Object.keys(manifest.publishConfig.exports).sort(), [".", ...modules].sort(), pkg)
+      for (const m of modules) {
+        assert.strictEqual(manifest.exports[m], `./src/${m.slice(2)}.ts`)
+        assert.deepStrictEqual(manifest.publishConfig.exports[m], {
+          types: `./dist/${m.slice(2)}.d.ts`,
+          default: `./dist/${m.slice(2)}.js`
+        })
+      }
+      assert.deepStrictEqual(manifest.sideEffects, [], pkg)
+      assert.strictEqual(manifest.license, "MIT")
+      assert.isTrue(existsSync(join(dir, "LICENSE")) && existsSync(join(dir, "README.md")), pkg)
+      assert.strictEqual(manifest.peerDependencies.effect, "^3.22.4", pkg)
+    }
+  })
+
   it("keeps exactly one copy of effect in the tree", () => {
     const copies = readdirSync(join(root, "node_modules", ".pnpm")).filter((name) => /^effect@\d/.test(name))
     assert.deepStrictEqual(copies, ["effect@3.22.4"])

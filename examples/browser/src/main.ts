@@ -108,9 +108,10 @@ const loadImport = (importId: string, current: number) =>
     )
   }).pipe(
     Effect.matchEffect({
-      onSuccess: () => Effect.sync(() => {
-        if (current === generation) setState("done")
-      }),
+      onSuccess: () =>
+        Effect.sync(() => {
+          if (current === generation) setState("done")
+        }),
       onFailure: (error) =>
         Effect.sync(() => {
           if (current !== generation) return

@@ -23,7 +23,9 @@ export const describeError = (error: TaxonomyError): string => {
       return `There is no import ${error.importId ?? ""}. Check the id, and that it belongs to this site's workspace.`
     case "RateLimited":
       return "The Taxonomy API is rate limiting this site" +
-        (error.retryAfterMillis !== undefined ? `; try again in ${seconds(error.retryAfterMillis)}.` : "; try again in a minute.") +
+        (error.retryAfterMillis !== undefined
+          ? `; try again in ${seconds(error.retryAfterMillis)}.`
+          : "; try again in a minute.") +
         loadedBefore(error)
     case "TransportError":
       return `Could not reach the server (${error.reason === "Other" ? "network error" : error.reason}). ` +
@@ -33,9 +35,11 @@ export const describeError = (error: TaxonomyError): string => {
     case "DeadlineExceeded":
       return `Loading took longer than ${seconds(error.deadlineMillis)} and was stopped.` + loadedBefore(error)
     case "MalformedResponse":
-      return "The server answered with something that is not a page of segments. Please report it." + loadedBefore(error)
+      return "The server answered with something that is not a page of segments. Please report it." +
+        loadedBefore(error)
     case "PaginationLoop":
-      return "The Taxonomy API sent the same page twice; loading stopped to avoid looping forever." + loadedBefore(error)
+      return "The Taxonomy API sent the same page twice; loading stopped to avoid looping forever." +
+        loadedBefore(error)
     case "AuthorizationMissing":
     case "InvalidAPIKey":
     case "InsufficientAPIKey":

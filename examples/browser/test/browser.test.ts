@@ -161,7 +161,10 @@ describe("the example page in Chromium", () => {
     const before = site.proxyRequests.length
     assert.strictEqual(await open("not-an-import"), "error")
     assert.strictEqual(await page.getAttribute("#error", "data-tag"), "InvalidImportId")
-    assert.strictEqual(await page.textContent("#error"), describeError(new InvalidImportId({ importId: "not-an-import" })))
+    assert.strictEqual(
+      await page.textContent("#error"),
+      describeError(new InvalidImportId({ importId: "not-an-import" }))
+    )
     assert.strictEqual(site.proxyRequests.length, before)
   })
 

@@ -48,8 +48,10 @@ describe("browser-safe import graph", () => {
       assert.deepStrictEqual(nodeImports, [])
       assert.notInclude(text, "node:")
       assert.isTrue(inputs.some((file) => file.includes("packages/core/src/TaxonomyClient.ts")))
-      assert.isTrue(inputs.some((file) => file.includes("@effect/platform/dist/esm/FetchHttpClient.js") ||
-        file.includes("@effect/platform/src/FetchHttpClient.ts")))
+      assert.isTrue(inputs.some((file) =>
+        file.includes("@effect/platform/dist/esm/FetchHttpClient.js") ||
+        file.includes("@effect/platform/src/FetchHttpClient.ts")
+      ))
       const nodeOnly = inputs.filter((file) =>
         /@effect\/platform-node|undici|packages\/node\/|packages\/testing\//.test(file)
       )

@@ -81,16 +81,27 @@ describe("BrowserTaxonomyClient", () => {
 
   it("resolveBaseUrl", () => {
     const { resolveBaseUrl } = BrowserTaxonomyClient
-    assert.strictEqual(resolveBaseUrl("/api/taxonomy", "https://app.example.com"), "https://app.example.com/api/taxonomy")
-    assert.strictEqual(resolveBaseUrl("api/taxonomy/", "https://app.example.com"), "https://app.example.com/api/taxonomy")
-    assert.strictEqual(resolveBaseUrl("https://proxy.example.com/t/", "https://app.example.com"), "https://proxy.example.com/t")
+    assert.strictEqual(
+      resolveBaseUrl("/api/taxonomy", "https://app.example.com"),
+      "https://app.example.com/api/taxonomy"
+    )
+    assert.strictEqual(
+      resolveBaseUrl("api/taxonomy/", "https://app.example.com"),
+      "https://app.example.com/api/taxonomy"
+    )
+    assert.strictEqual(
+      resolveBaseUrl("https://proxy.example.com/t/", "https://app.example.com"),
+      "https://proxy.example.com/t"
+    )
     assert.strictEqual(resolveBaseUrl("/api/taxonomy", undefined), "/api/taxonomy")
     assert.strictEqual(BrowserTaxonomyClient.defaultBaseUrl, "/api/taxonomy")
   })
 
   it.scopedLive("without a page origin a relative base URL fails with a TransportError naming it", () =>
     Effect.gen(function*() {
-      const result = yield* Effect.either(collectNames(seed.importId, BrowserTaxonomyClient.layer({ retry: fastRetry })))
+      const result = yield* Effect.either(
+        collectNames(seed.importId, BrowserTaxonomyClient.layer({ retry: fastRetry }))
+      )
       assert.isTrue(Either.isLeft(result))
       if (Either.isLeft(result)) {
         assert.strictEqual(result.left._tag, "TransportError")
@@ -193,7 +204,9 @@ describe("BrowserTaxonomyClient", () => {
   it.scopedLive("interrupting the stream aborts the request in flight (loopback)", () =>
     Effect.gen(function*() {
       const server = yield* fake({ faults: FaultPlan.scripted([{ page: 2, fault: FaultPlan.slow(20_000) }]) })
-      const fiber = yield* Effect.fork(collectNames(seed.importId, BrowserTaxonomyClient.layer({ baseUrl: server.url })))
+      const fiber = yield* Effect.fork(
+        collectNames(seed.importId, BrowserTaxonomyClient.layer({ baseUrl: server.url }))
+      )
       yield* FakeServer.waitUntil(server, (s) => s.exchanges.some((e) => e.action === "Delay"), { timeoutMs: 5_000 })
       yield* Fiber.interrupt(fiber)
       yield* FakeServer.waitUntil(server, (s) => s.exchanges.some((e) => e.action === "Delay" && e.aborted), {

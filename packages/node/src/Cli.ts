@@ -35,6 +35,13 @@ import * as SegmentExport from "./SegmentExport.js"
 /**
  * The command's name.
  *
+ * @example
+ * ```ts
+ * import * as Cli from "@effect-taxonomy/node/Cli"
+ *
+ * console.log(Cli.name) // "taxonomy-export"
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -42,6 +49,13 @@ export const name = "taxonomy-export"
 
 /**
  * The command's version.
+ *
+ * @example
+ * ```ts
+ * import * as Cli from "@effect-taxonomy/node/Cli"
+ *
+ * console.log(`${Cli.name} ${Cli.version}`)
+ * ```
  *
  * @since 0.1.0
  * @category constants
@@ -172,10 +186,12 @@ export class UsageError extends Schema.TaggedError<UsageError>("@effect-taxonomy
  * @since 0.1.0
  * @category errors
  */
-export class CountMismatch extends Schema.TaggedError<CountMismatch>("@effect-taxonomy/CountMismatch")("CountMismatch", {
-  written: Schema.NonNegativeInt,
-  totalCount: Schema.NonNegativeInt
-}) {
+export class CountMismatch
+  extends Schema.TaggedError<CountMismatch>("@effect-taxonomy/CountMismatch")("CountMismatch", {
+    written: Schema.NonNegativeInt,
+    totalCount: Schema.NonNegativeInt
+  })
+{
   override get message(): string {
     return `wrote ${this.written} segments but the server's total count is ${this.totalCount}`
   }
@@ -184,6 +200,14 @@ export class CountMismatch extends Schema.TaggedError<CountMismatch>("@effect-ta
 /**
  * Where the command reads and writes: the process's streams and environment
  * by default; tests pass their own.
+ *
+ * @example
+ * ```ts
+ * import type { Io } from "@effect-taxonomy/node/Cli"
+ * import { PassThrough } from "node:stream"
+ *
+ * const io: Io = { stdout: new PassThrough(), stderr: new PassThrough(), stderrIsTTY: false }
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -212,7 +236,9 @@ const optionsSpec = {
   format: Options.choice("format", SegmentExport.formats).pipe(
     Options.withAlias("f"),
     Options.withDefault("ndjson" as SegmentExport.Format),
-    Options.withDescription("ndjson (one JSON object per line), csv (header row, RFC 4180 quoting) or json (one array).")
+    Options.withDescription(
+      "ndjson (one JSON object per line), csv (header row, RFC 4180 quoting) or json (one array)."
+    )
   ),
   keyFile: Options.text("key-file").pipe(
     Options.withPseudoName("FILE"),
@@ -304,7 +330,8 @@ export const make = (io: Io) =>
           // open now, so a bad path fails before anything is fetched
           Effect.try({
             try: () => createWriteStream(outFile, { fd: openSync(outFile, args.append ? "a" : "w") }),
-            catch: (cause) => new SegmentExport.OutputError({ description: (cause as Error).message, segmentsWritten: 0 })
+            catch: (cause) =>
+              new SegmentExport.OutputError({ description: (cause as Error).message, segmentsWritten: 0 })
           }),
           (stream) => Effect.async<void>((resume) => void stream.end(() => resume(Effect.void)))
         )

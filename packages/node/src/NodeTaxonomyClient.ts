@@ -38,6 +38,13 @@ export const layer = (options?: TaxonomyClient.Options): Layer.Layer<TaxonomyCli
 /**
  * The environment variables {@link layerConfig} reads.
  *
+ * @example
+ * ```ts
+ * import * as NodeTaxonomyClient from "@effect-taxonomy/node/NodeTaxonomyClient"
+ *
+ * console.log(`set ${NodeTaxonomyClient.environment.apiKey}`) // set PERMUTIVE_API_KEY
+ * ```
+ *
  * @since 0.1.0
  * @category config
  */

@@ -21,6 +21,13 @@ import type { Writable } from "node:stream"
  * Output formats: one JSON object per line, CSV with a header row, or one
  * JSON array.
  *
+ * @example
+ * ```ts
+ * import type { Format } from "@effect-taxonomy/node/SegmentExport"
+ *
+ * const format: Format = "csv"
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -28,6 +35,13 @@ export type Format = "ndjson" | "csv" | "json"
 
 /**
  * The formats, for validation and help texts.
+ *
+ * @example
+ * ```ts
+ * import { formats } from "@effect-taxonomy/node/SegmentExport"
+ *
+ * console.log(formats.join(" | ")) // ndjson | csv | json
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -59,6 +73,13 @@ export class OutputError extends Schema.TaggedError<OutputError>("@effect-taxono
 
 /**
  * The CSV columns, in order. `categories` is joined with `;`.
+ *
+ * @example
+ * ```ts
+ * import { csvColumns } from "@effect-taxonomy/node/SegmentExport"
+ *
+ * console.log(csvColumns.join(",")) // id,code,name,import_id,description,cpm,categories,updated_at
+ * ```
  *
  * @since 0.1.0
  * @category formats
@@ -118,6 +139,13 @@ export const ndjsonLine = (segment: Segment): string => JSON.stringify(encodeSeg
 /**
  * Progress after each page.
  *
+ * @example
+ * ```ts
+ * import type { Progress } from "@effect-taxonomy/node/SegmentExport"
+ *
+ * const show = (p: Progress) => `${p.segments}/${p.totalCount ?? "?"} segments after ${p.pages} pages`
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -132,6 +160,13 @@ export interface Progress {
 /**
  * What an export did.
  *
+ * @example
+ * ```ts
+ * import type { Summary } from "@effect-taxonomy/node/SegmentExport"
+ *
+ * const ok = (s: Summary) => s.matchesTotal !== false
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -143,6 +178,17 @@ export interface Summary extends Progress {
 
 /**
  * Export options.
+ *
+ * @example
+ * ```ts
+ * import type { Options } from "@effect-taxonomy/node/SegmentExport"
+ *
+ * const options: Options = {
+ *   importId: "9f87bd3e-32eb-4d15-8e85-17fb275fa809",
+ *   output: process.stdout,
+ *   format: "csv"
+ * }
+ * ```
  *
  * @since 0.1.0
  * @category models

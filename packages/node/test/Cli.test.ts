@@ -41,14 +41,19 @@ const runCli = (
     const stdout = capture()
     const stderr = capture()
     const env = new Map(Object.entries(options.env ?? { PERMUTIVE_API_KEY: key, PERMUTIVE_RETRY_MAX_ATTEMPTS: "2" }))
-    const code = yield* Cli.run(argv(server.url), { stdout: stdout.stream, stderr: stderr.stream, stderrIsTTY: options.tty ?? false }).pipe(
+    const code = yield* Cli.run(argv(server.url), {
+      stdout: stdout.stream,
+      stderr: stderr.stream,
+      stderrIsTTY: options.tty ?? false
+    }).pipe(
       Effect.withConfigProvider(ConfigProvider.fromMap(env)),
       Effect.provide(environment)
     )
     return { code, stdout: stdout.text(), stderr: stderr.text(), api }
   }))
 
-const ndjsonIds = (text: string) => text.trim().split("\n").filter((l) => l !== "").map((l) => JSON.parse(l).id as string)
+const ndjsonIds = (text: string) =>
+  text.trim().split("\n").filter((l) => l !== "").map((l) => JSON.parse(l).id as string)
 const allIds = seed.segments.map((s) => s.id)
 
 describe("taxonomy-export", () => {
@@ -59,7 +64,12 @@ describe("taxonomy-export", () => {
       assert.deepStrictEqual(ndjsonIds(run.stdout), allIds)
       const lines = run.stderr.trimEnd().split("\n")
       assert.match(lines[0]!, /^progress: 50\/250 segments \(20%\), 1 pages, [\d,]+\/s, \d+\.\ds$/)
-      assert.match(lines.at(-1)!, new RegExp(`^taxonomy-export: import ${seed.importId}: 250/250 segments \\(100%\\), 5 pages, [\\d,]+/s, \\d+\\.\\ds; matches the server's total count$`))
+      assert.match(
+        lines.at(-1)!,
+        new RegExp(
+          `^taxonomy-export: import ${seed.importId}: 250/250 segments \\(100%\\), 5 pages, [\\d,]+/s, \\d+\\.\\ds; matches the server's total count$`
+        )
+      )
       assert.isTrue(run.api.requests.every((r) => r.headers["x-api-key"] === key))
     }))
 
@@ -85,9 +95,12 @@ describe("taxonomy-export", () => {
       const dir = mkdtempSync(join(tmpdir(), "cli-"))
       writeFileSync(join(dir, "key"), `${key}\n`)
       const out = join(dir, "segments.csv")
-      const run = yield* runCli((url) => [seed.importId, "--base-url", url, "-f", "csv", "-o", out, "--key-file", join(dir, "key")], {
-        env: {}
-      })
+      const run = yield* runCli(
+        (url) => [seed.importId, "--base-url", url, "-f", "csv", "-o", out, "--key-file", join(dir, "key")],
+        {
+          env: {}
+        }
+      )
       assert.strictEqual(run.code, 0, run.stderr)
       assert.strictEqual(run.stdout, "")
       const rows = readFileSync(out, "utf8").split("\r\n")
@@ -120,19 +133,42 @@ describe("taxonomy-export", () => {
       )
       assert.deepStrictEqual(ndjsonIds(readFileSync(out, "utf8")), allIds.slice(0, 100))
       // the fault is spent: resume as told
-      const resumed = yield* runCli((url) => [seed.importId, "--base-url", url, "--out", out, "--from", token, "--append"], { api })
+      const resumed = yield* runCli(
+        (url) => [seed.importId, "--base-url", url, "--out", out, "--from", token, "--append"],
+        { api }
+      )
       assert.strictEqual(resumed.code, 0, resumed.stderr)
       assert.deepStrictEqual(ndjsonIds(readFileSync(out, "utf8")), allIds)
     }))
 
-  const failures: ReadonlyArray<readonly [string, number, Partial<FakeTaxonomyApi.Options> | undefined, ReadonlyArray<string>, Record<string, string> | undefined]> = [
+  const failures: ReadonlyArray<
+    readonly [
+      string,
+      number,
+      Partial<FakeTaxonomyApi.Options> | undefined,
+      ReadonlyArray<string>,
+      Record<string, string> | undefined
+    ]
+  > = [
     ["no API key", 2, undefined, [], {}],
     ["a bad import id", 2, undefined, ["--", "not-a-uuid"], undefined],
     ["an unknown --format", 2, undefined, ["--format", "xml"], undefined],
     ["a wrong key", 3, undefined, [], { PERMUTIVE_API_KEY: "00000000-0000-4000-8000-000000000000" }],
     ["an unknown import", 4, { imports: [] }, [], undefined],
-    ["a rate limit beyond the maximum wait", 5, { faults: FaultPlan.always(FaultPlan.rateLimit(FaultPlan.retryAfterSeconds(3600))) }, [], undefined],
-    ["a server that keeps failing", 6, { faults: FaultPlan.always(FaultPlan.serverError({ status: 502, body: "html" })) }, [], undefined],
+    [
+      "a rate limit beyond the maximum wait",
+      5,
+      { faults: FaultPlan.always(FaultPlan.rateLimit(FaultPlan.retryAfterSeconds(3600))) },
+      [],
+      undefined
+    ],
+    [
+      "a server that keeps failing",
+      6,
+      { faults: FaultPlan.always(FaultPlan.serverError({ status: 502, body: "html" })) },
+      [],
+      undefined
+    ],
     ["a pagination loop", 7, { faults: FaultPlan.scripted([{ page: 2, fault: FaultPlan.repeatToken }]) }, [], undefined]
   ]
   for (const [label, code, apiOptions, extra, env] of failures) {
@@ -150,7 +186,10 @@ describe("taxonomy-export", () => {
     Effect.gen(function*() {
       const run = yield* runCli((url) => [seed.importId, "--base-url", url, "--out", "/nonexistent-dir/x.ndjson"])
       assert.strictEqual(run.code, 8)
-      assert.include(run.stderr, "taxonomy-export: OutputError: Could not write the output: ENOENT: no such file or directory, open '/nonexistent-dir/x.ndjson' (0 segments written before).\n")
+      assert.include(
+        run.stderr,
+        "taxonomy-export: OutputError: Could not write the output: ENOENT: no such file or directory, open '/nonexistent-dir/x.ndjson' (0 segments written before).\n"
+      )
       assert.strictEqual(run.api.requests.length, 0)
     }))
 
@@ -158,10 +197,26 @@ describe("taxonomy-export", () => {
     Effect.gen(function*() {
       const run = yield* runCli(() => ["--help"])
       assert.strictEqual(run.code, 0)
-      const help = run.stdout.replace(/\x1b\[[0-9;]*m/g, "")
-      for (const option of ["--out FILE", "--append", "--format ndjson | csv | json", "--key-file FILE", "--base-url URL", "--from TOKEN", "--prefetch PAGES", "--quiet", "<importId>"]) {
+      // drop the ANSI styling
+      const help = run.stdout.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g"), "")
+      for (
+        const option of [
+          "--out FILE",
+          "--append",
+          "--format ndjson | csv | json",
+          "--key-file FILE",
+          "--base-url URL",
+          "--from TOKEN",
+          "--prefetch PAGES",
+          "--quiet",
+          "<importId>"
+        ]
+      ) {
         assert.include(help, option)
       }
-      assert.include(help, "PERMUTIVE_API_KEY=... taxonomy-export 9f87bd3e-32eb-4d15-8e85-17fb275fa809 > segments.ndjson")
+      assert.include(
+        help,
+        "PERMUTIVE_API_KEY=... taxonomy-export 9f87bd3e-32eb-4d15-8e85-17fb275fa809 > segments.ndjson"
+      )
     }))
 })

@@ -15,20 +15,22 @@ import * as Stream from "effect/Stream"
 const key = "3b241101-e2bb-4255-8caf-4136c566a962"
 const seed = SeedData.generateImport({ seed: 5, count: 120 })
 
-const withEnv = (env: Record<string, string>) => Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
+const withEnv = (env: Record<string, string>) =>
+  Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
 
 describe("NodeTaxonomyClient", () => {
   it.scoped("layerConfig reads PERMUTIVE_API_KEY and PERMUTIVE_BASE_URL and streams over undici", () =>
     Effect.gen(function*() {
       const api = FakeTaxonomyApi.make({ imports: [seed], pageSize: 25, apiKey: key })
       const server = yield* FakeServer.make(api)
-      const count = yield* Effect.flatMap(TaxonomyClient, (client) => Stream.runCount(client.segments(seed.importId))).pipe(
-        Effect.provide(
-          NodeTaxonomyClient.layerConfig().pipe(
-            Layer.provide(withEnv({ PERMUTIVE_API_KEY: key, PERMUTIVE_BASE_URL: server.url }))
+      const count = yield* Effect.flatMap(TaxonomyClient, (client) => Stream.runCount(client.segments(seed.importId)))
+        .pipe(
+          Effect.provide(
+            NodeTaxonomyClient.layerConfig().pipe(
+              Layer.provide(withEnv({ PERMUTIVE_API_KEY: key, PERMUTIVE_BASE_URL: server.url }))
+            )
           )
         )
-      )
       assert.strictEqual(count, 120)
       assert.strictEqual(api.requests.length, 5)
       assert.isTrue(api.requests.every((r) => r.headers["x-api-key"] === key && r.status === 200))

@@ -94,7 +94,10 @@ describe("SegmentExport", () => {
   it.live("writes valid empty documents for an empty import", () =>
     Effect.gen(function*() {
       assert.strictEqual((yield* exportTo("json", [])).text, "[]\n")
-      assert.strictEqual((yield* exportTo("csv", [])).text, "id,code,name,import_id,description,cpm,categories,updated_at\r\n")
+      assert.strictEqual(
+        (yield* exportTo("csv", [])).text,
+        "id,code,name,import_id,description,cpm,categories,updated_at\r\n"
+      )
       assert.strictEqual((yield* exportTo("ndjson", [])).text, "")
     }))
 

@@ -5,10 +5,10 @@ import * as FakeServer from "@effect-taxonomy/testing/FakeServer"
 import * as FakeTaxonomyApi from "@effect-taxonomy/testing/FakeTaxonomyApi"
 import * as FaultPlan from "@effect-taxonomy/testing/FaultPlan"
 import * as SeedData from "@effect-taxonomy/testing/SeedData"
-import { assert, describe, it } from "@effect/vitest"
-import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import * as HttpRouter from "@effect/platform/HttpRouter"
+import { assert, describe, it } from "@effect/vitest"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -253,7 +253,12 @@ describe("TaxonomyProxy", () => {
     Effect.gen(function*() {
       const { base, fake } = yield* setup()
       const reply = yield* request(`${base}${segmentsPath(importId)}`, {
-        headers: { "x-api-key": "attacker-key", cookie: "session=1", authorization: "Bearer x", "x-fake-casing": "camel" }
+        headers: {
+          "x-api-key": "attacker-key",
+          cookie: "session=1",
+          authorization: "Bearer x",
+          "x-fake-casing": "camel"
+        }
       })
       assert.strictEqual(reply.status, 200)
       const sent = fake.api.requests[0]!.headers
@@ -268,7 +273,10 @@ describe("TaxonomyProxy", () => {
     Effect.gen(function*() {
       const faults = FaultPlan.scripted([
         { index: 0, fault: FaultPlan.rateLimit(FaultPlan.retryAfterSeconds(7)) },
-        { index: 1, fault: FaultPlan.serverError({ status: 503, body: "html", retryAfter: FaultPlan.retryAfterSeconds(3) }) },
+        {
+          index: 1,
+          fault: FaultPlan.serverError({ status: 503, body: "html", retryAfter: FaultPlan.retryAfterSeconds(3) })
+        },
         { index: 2, fault: FaultPlan.apiError("InsufficientAPIKey", { form: "documented" }) },
         { index: 3, fault: FaultPlan.textBadRequest() },
         { index: 4, fault: FaultPlan.serverError({ status: 500, body: "truncated-json" }) }
@@ -395,18 +403,23 @@ describe("TaxonomyProxy", () => {
       assert.strictEqual(got.length, 47)
       assert.isTrue(fake.api.requests.every((r) => r.headers["x-api-key"] === apiKey))
       assert.strictEqual((yield* request(`${proxy.url}${prefix}/imports`)).status, 404)
-      assert.strictEqual((yield* request(`${proxy.url}${prefix}${segmentsPath(importId)}`, { method: "POST" })).status, 405)
+      assert.strictEqual(
+        (yield* request(`${proxy.url}${prefix}${segmentsPath(importId)}`, { method: "POST" })).status,
+        405
+      )
       assert.strictEqual((yield* request(`${proxy.url}${prefix}${segmentsPath("nope")}`)).status, 400)
     }))
 
   it.effect("config reads the key as a Redacted from PERMUTIVE_API_KEY", () =>
     Effect.gen(function*() {
       const options = yield* TaxonomyProxy.config.pipe(
-        Effect.withConfigProvider(ConfigProvider.fromMap(new Map([
-          ["PERMUTIVE_API_KEY", apiKey],
-          ["TAXONOMY_PROXY_PREFIX", prefix],
-          ["TAXONOMY_PROXY_TIMEOUT", "5 seconds"]
-        ])))
+        Effect.withConfigProvider(ConfigProvider.fromMap(
+          new Map([
+            ["PERMUTIVE_API_KEY", apiKey],
+            ["TAXONOMY_PROXY_PREFIX", prefix],
+            ["TAXONOMY_PROXY_TIMEOUT", "5 seconds"]
+          ])
+        ))
       )
       assert.strictEqual(Redacted.value(options.apiKey), apiKey)
       assert.notInclude(String(options.apiKey), apiKey)

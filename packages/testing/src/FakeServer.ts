@@ -11,6 +11,9 @@
  * - `KeepAliveReset`: if the request's connection already served a request,
  *   `socket.resetAndDestroy()`; on a fresh connection, the normal response.
  *
+ * With `latency`, every response waits that long before any of the above
+ * (benchmarks of prefetch and concurrency use it).
+ *
  * It tracks connections (opened, closed, open) and, per request, whether the
  * client went away before the response finished.
  *
@@ -59,6 +62,12 @@ export interface Options {
   readonly clock?: () => number
   /** How long an idle keep-alive connection stays open (default 5000 ms). */
   readonly keepAliveTimeout?: number
+  /**
+   * Milliseconds every response waits before it starts (default 0): a
+   * network round trip or a slow backend. Applied before the reply's own
+   * action, so a `Slow` fault adds to it; cleared if the client disconnects.
+   */
+  readonly latency?: number
 }
 
 /**
@@ -79,6 +88,8 @@ export interface Options {
 export interface Exchange {
   /** 0-based, per server. */
   readonly index: number
+  /** When the server received the request (epoch milliseconds, `Date.now()`, not `Options.clock`). */
+  readonly receivedAt: number
   /** The store's index for the request (`RecordedRequest.index`). */
   readonly requestIndex: number
   readonly method: string

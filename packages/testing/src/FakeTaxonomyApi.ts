@@ -39,7 +39,30 @@ import type { SeedImport, WireSegment } from "./SeedData.js"
  * @since 0.1.0
  * @category models
  */
-export type Variant = Errors.Variant
+export type Variant =
+  | "AlreadyExists"
+  | "AuthorizationFailed"
+  | "AuthorizationFailedForAPIKey"
+  | "AuthorizationFailedForUser"
+  | "AuthorizationMissing"
+  | "BadEncoding"
+  | "BadOrigin"
+  | "DoesNotExist"
+  | "InsufficientAPIKey"
+  | "InvalidAPIKey"
+  | "InvalidHeader"
+  | "InvalidParameters"
+  | "InvalidRequestBody"
+  | "MissingHeader"
+  | "MissingOrigin"
+  | "MissingParameters"
+  | "MissingRequestBody"
+  | "RouteDeprecated"
+  | "SchemeNotSupported"
+  | "UnknownError"
+  | "UnspecifiedInternalError"
+  | "ValidationError"
+  | "VerbNotImplemented"
 
 /**
  * Every `HttpError` variant name, in the spec's order.
@@ -107,7 +130,7 @@ export const documentedCode: { readonly [V in Variant]: number } = Errors.docume
  * @since 0.1.0
  * @category models
  */
-export type ErrorForm = Errors.ErrorForm
+export type ErrorForm = "wrapper" | "tagged" | "documented"
 
 /**
  * The three envelope forms.

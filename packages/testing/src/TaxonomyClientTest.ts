@@ -21,6 +21,13 @@ import type { SeedImport, WireSegment } from "./SeedData.js"
 /**
  * The base URL the test client uses; the in-memory transport ignores the host.
  *
+ * @example
+ * ```ts
+ * import * as TaxonomyClientTest from "@effect-taxonomy/testing/TaxonomyClientTest"
+ *
+ * console.log(TaxonomyClientTest.baseUrl) // http://taxonomy.test
+ * ```
+ *
  * @since 0.1.0
  * @category defaults
  */
@@ -29,6 +36,15 @@ export const baseUrl = "http://taxonomy.test"
 /**
  * The API key the test client sends (not a secret).
  *
+ * @example
+ * ```ts
+ * import * as TaxonomyClientTest from "@effect-taxonomy/testing/TaxonomyClientTest"
+ * import * as FakeTaxonomyApi from "@effect-taxonomy/testing/FakeTaxonomyApi"
+ *
+ * // a store that checks the key the test client sends
+ * const api = FakeTaxonomyApi.make({ imports: [], apiKey: TaxonomyClientTest.apiKey })
+ * ```
+ *
  * @since 0.1.0
  * @category defaults
  */
@@ -36,6 +52,16 @@ export const apiKey = "00000000-0000-4000-8000-000000000000"
 
 /**
  * Fast retries for tests: 1 ms base delay, 10 ms cap.
+ *
+ * @example
+ * ```ts
+ * import * as TaxonomyClientTest from "@effect-taxonomy/testing/TaxonomyClientTest"
+ * import * as FakeTaxonomyApi from "@effect-taxonomy/testing/FakeTaxonomyApi"
+ *
+ * const layer = TaxonomyClientTest.layerFromApi(FakeTaxonomyApi.make({ imports: [] }), {
+ *   retry: { ...TaxonomyClientTest.fastRetry, maxAttempts: 2 }
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category defaults
@@ -70,6 +96,13 @@ export const importsFromSegments = (
  * Options of {@link layer}: the fake API's options, with `segments` (domain
  * segments by import id) as an alternative to `imports`, and the client's own
  * options.
+ *
+ * @example
+ * ```ts
+ * import type * as TaxonomyClientTest from "@effect-taxonomy/testing/TaxonomyClientTest"
+ *
+ * const options: TaxonomyClientTest.Options = { segments: {}, pageSize: 10, client: { prefetch: 0 } }
+ * ```
  *
  * @since 0.1.0
  * @category models

@@ -40,7 +40,7 @@ describe("FakeHttpClient", () => {
         assert.strictEqual(response.status, 200)
         assert.strictEqual(response.headers["content-type"], "application/json")
         const body = (yield* response.json) as SnakePage
-        segments.push(...body.elements)
+        for (const element of body.elements) segments.push(element)
         token = body.pagination.next_token ?? undefined
         if (token !== undefined) sent.push(token)
       } while (token !== undefined)

@@ -30,7 +30,10 @@ const nodeGet = (url: string, agent: Http.Agent) =>
     const req = Http.get(url, { agent }, (res) => {
       const chunks: Array<Buffer> = []
       res.on("data", (c: Buffer) => chunks.push(c))
-      res.on("end", () => resume(Effect.succeed({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() })))
+      res.on(
+        "end",
+        () => resume(Effect.succeed({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }))
+      )
       res.on("error", (e) => resume(Effect.fail(e)))
     })
     req.on("error", (e) => resume(Effect.fail(e)))
@@ -63,7 +66,7 @@ describe("FakeServer", () => {
         assert.strictEqual(response.status, 200)
         assert.strictEqual(response.headers.get("content-type"), "application/json")
         const page = (yield* Effect.promise(() => response.json())) as SnakePage
-        segments.push(...page.elements)
+        for (const element of page.elements) segments.push(element)
         token = page.pagination.next_token ?? undefined
         if (token !== undefined) sent.push(token)
       } while (token !== undefined)
@@ -100,7 +103,9 @@ describe("FakeServer", () => {
 
   it.scopedLive("reset mid-body: 200 headers arrive, then the body fails", () =>
     Effect.gen(function*() {
-      const api = make({ faults: FaultPlan.scripted([{ index: 0, fault: FaultPlan.resetMidBody({ afterBytes: 100 }) }]) })
+      const api = make({
+        faults: FaultPlan.scripted([{ index: 0, fault: FaultPlan.resetMidBody({ afterBytes: 100 }) }])
+      })
       const server = yield* FakeServer.make(api)
       const response = yield* fetchE(`${server.url}${segmentsUrl(importId)}`)
       assert.strictEqual(response.status, 200)
@@ -118,7 +123,9 @@ describe("FakeServer", () => {
 
   it.scopedLive("truncated body: Content-Length larger than what is sent, then the connection closes", () =>
     Effect.gen(function*() {
-      const api = make({ faults: FaultPlan.scripted([{ page: 1, times: 2, fault: FaultPlan.truncatedBody({ sentBytes: 123 }) }]) })
+      const api = make({
+        faults: FaultPlan.scripted([{ page: 1, times: 2, fault: FaultPlan.truncatedBody({ sentBytes: 123 }) }])
+      })
       const server = yield* FakeServer.make(api)
       const raw = (yield* rawGet(server.port, segmentsUrl(importId))).toString("latin1")
       const [head, body] = raw.split("\r\n\r\n") as [string, string]
@@ -158,8 +165,12 @@ describe("FakeServer", () => {
 
   it.scopedLive("slow response vs. a client timeout: the server records the abort and the closed connection", () =>
     Effect.gen(function*() {
-      const server = yield* FakeServer.make(make({ faults: FaultPlan.scripted([{ index: 0, fault: FaultPlan.slow(10_000) }]) }))
-      const error = yield* Effect.flip(fetchE(`${server.url}${segmentsUrl(importId)}`, { signal: AbortSignal.timeout(100) }))
+      const server = yield* FakeServer.make(
+        make({ faults: FaultPlan.scripted([{ index: 0, fault: FaultPlan.slow(10_000) }]) })
+      )
+      const error = yield* Effect.flip(
+        fetchE(`${server.url}${segmentsUrl(importId)}`, { signal: AbortSignal.timeout(100) })
+      )
       assert.strictEqual((error.error as Error).name, "TimeoutError")
       yield* FakeServer.waitUntil(server, (s) => s.exchanges[0]?.aborted === true && s.connections.closed >= 1)
       const [exchange] = server.exchanges
@@ -181,7 +192,9 @@ describe("FakeServer", () => {
       const agent = new Http.Agent({ keepAlive: true })
       const server = yield* Effect.scoped(
         Effect.gen(function*() {
-          const server = yield* FakeServer.make(make({ faults: FaultPlan.scripted([{ index: 1, fault: FaultPlan.slow(60_000) }]) }))
+          const server = yield* FakeServer.make(
+            make({ faults: FaultPlan.scripted([{ index: 1, fault: FaultPlan.slow(60_000) }]) })
+          )
           // one idle keep-alive connection and one request stuck in a slow response
           yield* nodeGet(`${server.url}${segmentsUrl(importId)}`, agent)
           yield* Effect.fork(Effect.either(fetchE(`${server.url}${segmentsUrl(importId)}`)))
@@ -215,11 +228,18 @@ describe("FakeServer", () => {
 
   it.live("start/close for non-Effect scripts; HTTP-date Retry-After from the clock option; CORS", () =>
     Effect.gen(function*() {
-      const api = make({ cors: true, faults: FaultPlan.scripted([{ index: 1, fault: FaultPlan.rateLimit(FaultPlan.retryAfterHttpDate(30)) }]) })
+      const api = make({
+        cors: true,
+        faults: FaultPlan.scripted([{ index: 1, fault: FaultPlan.rateLimit(FaultPlan.retryAfterHttpDate(30)) }])
+      })
       const server = yield* Effect.promise(() => FakeServer.start(api, { clock: () => Date.UTC(2024, 5, 1, 12, 0, 0) }))
       const preflight = yield* fetchE(`${server.url}${segmentsUrl(importId)}`, {
         method: "OPTIONS",
-        headers: { origin: "http://localhost:5173", "access-control-request-method": "GET", "access-control-request-headers": "x-api-key" }
+        headers: {
+          origin: "http://localhost:5173",
+          "access-control-request-method": "GET",
+          "access-control-request-headers": "x-api-key"
+        }
       })
       assert.strictEqual(preflight.status, 204)
       assert.strictEqual(preflight.headers.get("access-control-allow-origin"), "*")

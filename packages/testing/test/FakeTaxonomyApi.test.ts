@@ -18,7 +18,7 @@ const body = (reply: FakeTaxonomyApi.FakeReply): any => JSON.parse(reply.body)
 describe("FakeTaxonomyApi paging", () => {
   it("covers every segment exactly once, in order, 7 per page", () => {
     const api = make()
-    const { segments, tokens, statuses } = walk(api, importId)
+    const { segments, statuses, tokens } = walk(api, importId)
     assert.deepStrictEqual(segments, seed.segments)
     assert.strictEqual(tokens.length, 7)
     assert.deepStrictEqual(statuses, [200, 200, 200, 200, 200, 200, 200, 200])
@@ -95,7 +95,10 @@ describe("FakeTaxonomyApi paging", () => {
     }
     expectCamel(get(make(), segmentsUrl(importId), { "X-Fake-Casing": "camel" }))
     expectCamel(get(make({ casing: "camel" }), segmentsUrl(importId)))
-    assert.property(body(get(make({ casing: "camel" }), segmentsUrl(importId), { "x-fake-casing": "snake" })).pagination, "next_token")
+    assert.property(
+      body(get(make({ casing: "camel" }), segmentsUrl(importId), { "x-fake-casing": "snake" })).pagination,
+      "next_token"
+    )
   })
 
   it("last page: token absent, null or empty, in both spellings", () => {
@@ -116,7 +119,10 @@ describe("FakeTaxonomyApi paging", () => {
   it("an empty import is one empty last page; an empty token fetches page one again", () => {
     const empty = { importId: "d0f4a3c2-1b2a-4c3d-8e4f-5a6b7c8d9e0f", segments: [] }
     const api = make({ imports: [seed, empty] })
-    assert.deepStrictEqual(body(get(api, segmentsUrl(empty.importId))), { elements: [], pagination: { total_count: 0 } })
+    assert.deepStrictEqual(body(get(api, segmentsUrl(empty.importId))), {
+      elements: [],
+      pagination: { total_count: 0 }
+    })
     const again = get(api, `/imports/${importId}/segments?pagination_token=`)
     assert.strictEqual(again.status, 200)
     assert.deepStrictEqual(body(again).elements, seed.segments.slice(0, 7))
@@ -350,7 +356,8 @@ describe("FakeTaxonomyApi errors", () => {
 })
 
 describe("FakeTaxonomyApi non-JSON and transport-level answers", () => {
-  const fault = (f: FaultPlan.Fault, now = 0) => get(make({ faults: FaultPlan.always(f) }), segmentsUrl(importId), {}, now)
+  const fault = (f: FaultPlan.Fault, now = 0) =>
+    get(make({ faults: FaultPlan.always(f) }), segmentsUrl(importId), {}, now)
 
   it("text 400", () => {
     const reply = fault(FaultPlan.textBadRequest())
@@ -403,7 +410,10 @@ describe("FakeTaxonomyApi non-JSON and transport-level answers", () => {
       "Mon, 01 Jan 2024 00:00:05 GMT"
     )
     assert.isUndefined(fault(FaultPlan.rateLimit(FaultPlan.noRetryAfter)).headers["retry-after"])
-    assert.strictEqual(fault(FaultPlan.serverError({ retryAfter: FaultPlan.retryAfterSeconds(3) })).headers["retry-after"], "3")
+    assert.strictEqual(
+      fault(FaultPlan.serverError({ retryAfter: FaultPlan.retryAfterSeconds(3) })).headers["retry-after"],
+      "3"
+    )
   })
 
   it("socket-level faults are actions on the normal page", () => {
@@ -429,7 +439,12 @@ describe("FakeTaxonomyApi non-JSON and transport-level answers", () => {
   })
 
   it("RepeatToken returns the token the page was fetched with; TokenCycle points back", () => {
-    const api = make({ faults: FaultPlan.scripted([{ page: 2, fault: FaultPlan.repeatToken }, { page: 3, fault: FaultPlan.tokenCycle(1) }]) })
+    const api = make({
+      faults: FaultPlan.scripted([{ page: 2, fault: FaultPlan.repeatToken }, {
+        page: 3,
+        fault: FaultPlan.tokenCycle(1)
+      }])
+    })
     const t2 = api.tokenFor(importId, 2)
     const t3 = api.tokenFor(importId, 3)
     const page2 = body(get(api, segmentsUrl(importId, t2)))
@@ -437,7 +452,10 @@ describe("FakeTaxonomyApi non-JSON and transport-level answers", () => {
     assert.deepStrictEqual(page2.elements, seed.segments.slice(7, 14))
     const page3 = body(get(api, segmentsUrl(importId, t3)))
     assert.strictEqual(page3.pagination.next_token, api.tokenFor(importId, 1))
-    assert.deepStrictEqual(body(get(api, segmentsUrl(importId, api.tokenFor(importId, 1)))).elements, seed.segments.slice(0, 7))
+    assert.deepStrictEqual(
+      body(get(api, segmentsUrl(importId, api.tokenFor(importId, 1)))).elements,
+      seed.segments.slice(0, 7)
+    )
     const first = make({ faults: FaultPlan.always(FaultPlan.repeatToken) })
     assert.strictEqual(body(get(first, segmentsUrl(importId))).pagination.next_token, first.tokenFor(importId, 1))
   })

@@ -62,7 +62,7 @@ describe("SeedData", () => {
       assert.match(s.name, /^[A-Z][A-Za-z0-9&\- ]+( > [A-Za-z0-9&\- ]+)+$/)
       assert.match(s.code, /^(\d{4,5}|[A-Z0-9]+(-[A-Z0-9]+)*-\d{4})$/)
       if (typeof s.cpm === "number") assert.isTrue(s.cpm > 0 && s.cpm <= 6.5)
-      if (Array.isArray(s.categories)) for (const c of s.categories) assert.match(c, /^([a-z0-9_]+|IAB\d+-\d+)$/)
+      if (Array.isArray(s.categories)) { for (const c of s.categories) assert.match(c, /^([a-z0-9_]+|IAB\d+-\d+)$/) }
       assert.deepStrictEqual(Object.keys(s).at(-1), "updated_at")
     }
     const count = (p: (s: SeedData.WireSegment) => boolean) => segments.filter(p).length

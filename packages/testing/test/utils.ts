@@ -42,12 +42,14 @@ export const walk = (
     statuses.push(reply.status)
     let retries = 0
     while (!isPage(reply)) {
-      if (retries++ >= (options.maxRetries ?? 0)) throw new Error(`page ${page + 1} failed: ${reply.status} ${reply.action._tag}`)
+      if (retries++ >= (options.maxRetries ?? 0)) {
+        throw new Error(`page ${page + 1} failed: ${reply.status} ${reply.action._tag}`)
+      }
       reply = get(api, segmentsUrl(importId, token))
       statuses.push(reply.status)
     }
     const body = JSON.parse(reply.body) as SnakePage
-    segments.push(...body.elements)
+    for (const element of body.elements) segments.push(element)
     const next = body.pagination.next_token
     if (next === undefined || next === null || next === "") return { segments, tokens, statuses }
     tokens.push(next)

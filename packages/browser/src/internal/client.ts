@@ -47,7 +47,7 @@ const transport = (options: BrowserTaxonomyClient.Options): Layer.Layer<HttpClie
 
 const coreOptions = (options: BrowserTaxonomyClient.Options): TaxonomyClient.Options => {
   // drop anything that is not a client option, and a key smuggled in past the types
-  const { apiKey: _apiKey, fetch: _fetch, requestInit: _requestInit, baseUrl, ...rest } = options as
+  const { apiKey: _apiKey, baseUrl, fetch: _fetch, requestInit: _requestInit, ...rest } = options as
     & BrowserTaxonomyClient.Options
     & { readonly apiKey?: unknown; readonly dangerouslyShipPrivateKeyToBrowser?: unknown }
   const { dangerouslyShipPrivateKeyToBrowser: _flag, ...clean } = rest as typeof rest & {

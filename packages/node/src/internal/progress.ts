@@ -14,7 +14,8 @@ export interface Reporter {
 
 const number = (n: number) => n.toLocaleString("en-US")
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`
-const rate = (p: Progress) => p.elapsedMillis > 0 ? `${number(Math.round(p.segments / (p.elapsedMillis / 1000)))}/s` : "—/s"
+const rate = (p: Progress) =>
+  p.elapsedMillis > 0 ? `${number(Math.round(p.segments / (p.elapsedMillis / 1000)))}/s` : "—/s"
 
 /** @internal */
 export const describe = (p: Progress): string => {

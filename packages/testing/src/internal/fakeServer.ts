@@ -7,6 +7,7 @@ const encoder = new TextEncoder()
 
 interface MutableExchange {
   index: number
+  receivedAt: number
   requestIndex: number
   method: string
   url: string
@@ -40,6 +41,7 @@ export const start = (
 ): Promise<Handle> => {
   const host = options.host ?? "127.0.0.1"
   const clock = options.clock ?? Date.now
+  const latency = Math.max(0, options.latency ?? 0)
   const sockets = new Set<Net.Socket>()
   const socketClosed = new Map<Net.Socket, Promise<void>>()
   const served = new WeakMap<Net.Socket, number>()
@@ -71,6 +73,7 @@ export const start = (
     const reply = api.handle({ method: req.method ?? "GET", url: req.url ?? "/", headers: flattenHeaders(req.headers) }, clock())
     const exchange: MutableExchange = {
       index: exchanges.length,
+      receivedAt: Date.now(),
       requestIndex: reply.requestIndex,
       method: req.method ?? "GET",
       url: req.url ?? "/",
@@ -114,27 +117,33 @@ export const start = (
       })
     }
 
-    const action = reply.action
-    switch (action._tag) {
-      case "Send":
-        return send()
-      case "Delay":
-        timer = later(action.millis, () => {
-          if (!res.destroyed && !socket.destroyed) send()
-        })
-        return
-      case "ResetBeforeHeaders":
-        return reset()
-      case "KeepAliveReset":
-        return previous > 0 ? reset() : send()
-      case "ResetMidBody":
-        return partial(action.afterBytes, () => socket.resetAndDestroy())
-      case "TruncatedBody":
-        return partial(action.sentBytes, () => {
-          socket.end()
-          later(100, () => socket.destroy())
-        })
+    const act = () => {
+      const action = reply.action
+      switch (action._tag) {
+        case "Send":
+          return send()
+        case "Delay":
+          timer = later(action.millis, () => {
+            if (!res.destroyed && !socket.destroyed) send()
+          })
+          return
+        case "ResetBeforeHeaders":
+          return reset()
+        case "KeepAliveReset":
+          return previous > 0 ? reset() : send()
+        case "ResetMidBody":
+          return partial(action.afterBytes, () => socket.resetAndDestroy())
+        case "TruncatedBody":
+          return partial(action.sentBytes, () => {
+            socket.end()
+            later(100, () => socket.destroy())
+          })
+      }
     }
+    if (latency === 0) return act()
+    timer = later(latency, () => {
+      if (!res.destroyed && !socket.destroyed) act()
+    })
   })
   server.keepAliveTimeout = options.keepAliveTimeout ?? 5_000
 

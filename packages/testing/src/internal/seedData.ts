@@ -100,6 +100,9 @@ export const generateSegments = (options: SeedData.GenerateSegmentsOptions): Arr
   const rng = Prng.make(Prng.hash32(`segments\u0000${Prng.seedOf(options.seed)}\u0000${options.importId}`))
   const count = Math.max(0, Math.trunc(options.count))
   const usedNames = new Set<string>()
+  // the next numeric suffix to try per qualified name: names `stem 2`, `stem 3`, ... are only ever
+  // made by the loop below, in order, so starting where it stopped gives the same names in O(1)
+  const nextSuffix = new Map<string, number>()
   const codeStyle = rng.chance(0.5) ? "numeric" : "prefixed"
   const numericBase = rng.int(1000, 8999)
   const segments: Array<SeedData.WireSegment> = []
@@ -113,9 +116,13 @@ export const generateSegments = (options: SeedData.GenerateSegmentsOptions): Arr
       name = `${name} > ${q.name}`
       audience = `${audience}, ${q.text}`
       prefix = `${prefix}-${q.code}`
-      let n = 2
       const stem = name
-      while (usedNames.has(name)) name = `${stem} ${n++}`
+      if (usedNames.has(stem)) {
+        let n = nextSuffix.get(stem) ?? 2
+        do name = `${stem} ${n++}`
+        while (usedNames.has(name))
+        nextSuffix.set(stem, n)
+      }
     }
     usedNames.add(name)
     const code = codeStyle === "numeric" ? String(numericBase + i) : `${prefix}-${pad(i + 1, 4)}`
