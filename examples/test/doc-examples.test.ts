@@ -55,7 +55,10 @@ const all = publicModules.flatMap(({ file, path, pkg }) => exportedDeclarations(
 describe("reference documentation", () => {
   it("documents every exported name of every public module with an example", () => {
     assert.isAbove(all.length, 150)
-    const missing = all.filter((e) => examplesOf(e.jsdoc).length === 0).map((e) => `${e.module}: ${e.name}`)
+    // a name declared twice (a schema and its companion type, a tag and its
+    // namespace) is one name: one of its declarations carries the example
+    const documented = new Set(all.filter((e) => examplesOf(e.jsdoc).length > 0).map((e) => `${e.module}: ${e.name}`))
+    const missing = [...new Set(all.map((e) => `${e.module}: ${e.name}`))].filter((name) => !documented.has(name))
     assert.deepStrictEqual(missing, [])
   })
 

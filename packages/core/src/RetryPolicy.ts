@@ -59,6 +59,16 @@ export interface Options {
 /**
  * Fully resolved retry settings.
  *
+ * @example
+ * ```ts
+ * import * as RetryPolicy from "@effect-taxonomy/core/RetryPolicy"
+ * import * as Duration from "effect/Duration"
+ *
+ * const settings: RetryPolicy.Settings = RetryPolicy.resolve({ baseDelay: "1 second" })
+ * Duration.toMillis(settings.baseDelay) // 1000
+ * settings.maxAttempts // 6
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -74,6 +84,15 @@ export interface Settings {
 /**
  * The defaults: 6 attempts, 250 ms base delay doubling with jitter, 10 s cap
  * per delay, 2 minutes per page, `Retry-After` honoured up to 60 s.
+ *
+ * @example
+ * ```ts
+ * import * as RetryPolicy from "@effect-taxonomy/core/RetryPolicy"
+ * import * as Duration from "effect/Duration"
+ *
+ * RetryPolicy.defaults.maxAttempts // 6
+ * Duration.toSeconds(RetryPolicy.defaults.maxRetryAfter) // 60
+ * ```
  *
  * @since 0.1.0
  * @category defaults

@@ -22,6 +22,17 @@ import * as Schema from "effect/Schema"
  * failed request was for, and (once the error ended a stream) how many
  * segments the stream had emitted.
  *
+ * @example
+ * ```ts
+ * import { RequestContextFields } from "@effect-taxonomy/core/TaxonomyError"
+ * import * as Schema from "effect/Schema"
+ *
+ * class ExportFailed extends Schema.TaggedError<ExportFailed>()("ExportFailed", {
+ *   ...RequestContextFields,
+ *   reason: Schema.String
+ * }) {}
+ * ```
+ *
  * @since 0.1.0
  * @category fields
  */
@@ -37,6 +48,15 @@ export const RequestContextFields = {
 /**
  * The fields of the 23 API error variants: the HTTP status, the request id
  * support asks for, and what the body said.
+ *
+ * @example
+ * ```ts
+ * import { ApiErrorFields } from "@effect-taxonomy/core/TaxonomyError"
+ * import * as Schema from "effect/Schema"
+ *
+ * const Report = Schema.Struct(ApiErrorFields).pipe(Schema.pick("status", "requestId", "importId"))
+ * Schema.decodeUnknownSync(Report)({ status: 404, requestId: "req-1" }) // { status: 404, requestId: "req-1" }
+ * ```
  *
  * @since 0.1.0
  * @category fields
@@ -66,6 +86,17 @@ export const ApiErrorFields = {
 }
 
 /**
+ * What an API error's `message` is built from; every API error variant has
+ * these fields.
+ *
+ * @example
+ * ```ts
+ * import { DoesNotExist, type ApiErrorInfo } from "@effect-taxonomy/core/TaxonomyError"
+ *
+ * const summary = (e: ApiErrorInfo) => `HTTP ${e.status}, request id ${e.requestId ?? "none"}`
+ * summary(new DoesNotExist({ status: 404, requestId: "req-1" })) // "HTTP 404, request id req-1"
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -83,6 +114,14 @@ export interface ApiErrorInfo {
 /**
  * What each API error variant means and what to do about it; the source of
  * every variant's `message`.
+ *
+ * @example
+ * ```ts
+ * import { apiErrorDescriptions } from "@effect-taxonomy/core/TaxonomyError"
+ *
+ * apiErrorDescriptions.DoesNotExist.status // 404
+ * apiErrorDescriptions.DoesNotExist.summary // "The import does not exist"
+ * ```
  *
  * @since 0.1.0
  * @category descriptions
@@ -116,6 +155,14 @@ export const apiErrorDescriptions = {
 /**
  * The names of the API's 23 `HttpError` variants.
  *
+ * @example
+ * ```ts
+ * import { apiErrorDescriptions, type ApiErrorTag } from "@effect-taxonomy/core/TaxonomyError"
+ *
+ * const statusOf = (tag: ApiErrorTag): number => apiErrorDescriptions[tag].status
+ * statusOf("InvalidAPIKey") // 401
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -123,6 +170,14 @@ export type ApiErrorTag = keyof typeof apiErrorDescriptions
 
 /**
  * The 23 variant names, in the contract's order.
+ *
+ * @example
+ * ```ts
+ * import { apiErrorTags } from "@effect-taxonomy/core/TaxonomyError"
+ *
+ * apiErrorTags.length // 23
+ * apiErrorTags[0] // "AlreadyExists"
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -677,6 +732,13 @@ export class VerbNotImplemented extends Schema.TaggedError<VerbNotImplemented>("
 /**
  * Any of the API's 23 `HttpError` variants.
  *
+ * @example
+ * ```ts
+ * import type { ApiError } from "@effect-taxonomy/core/TaxonomyError"
+ *
+ * const forSupport = (e: ApiError) => `${e._tag} (HTTP ${e.status}), request id ${e.requestId ?? "none"}`
+ * ```
+ *
  * @since 0.1.0
  * @category api errors
  */
@@ -707,6 +769,14 @@ export type ApiError =
 
 /**
  * The class of each API error variant, by tag.
+ *
+ * @example
+ * ```ts
+ * import { ApiErrorClasses } from "@effect-taxonomy/core/TaxonomyError"
+ *
+ * const error = new ApiErrorClasses.DoesNotExist({ status: 404, importId: "9f87bd3e-32eb-4d15-8e85-17fb275fa809" })
+ * error._tag // "DoesNotExist"
+ * ```
  *
  * @since 0.1.0
  * @category api errors
@@ -998,6 +1068,13 @@ export class InvalidPageToken extends Schema.TaggedError<InvalidPageToken>("@eff
 /**
  * The client's own failures (not one of the API's variants).
  *
+ * @example
+ * ```ts
+ * import type { ClientError } from "@effect-taxonomy/core/TaxonomyError"
+ *
+ * const where = (e: ClientError) => `${e._tag}: import ${e.importId}, token ${e.pageToken ?? "(first page)"}`
+ * ```
+ *
  * @since 0.1.0
  * @category client errors
  */
@@ -1022,6 +1099,14 @@ export type TaxonomyError = ApiError | ClientError
 /**
  * Every error class of this module, by tag.
  *
+ * @example
+ * ```ts
+ * import { TaxonomyErrorClasses } from "@effect-taxonomy/core/TaxonomyError"
+ *
+ * Object.keys(TaxonomyErrorClasses).length // 31
+ * const timeout = new TaxonomyErrorClasses.RequestTimeout({ timeoutMillis: 30_000 })
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -1040,6 +1125,16 @@ export const TaxonomyErrorClasses = {
 /**
  * A schema for the whole union, to serialise errors (e.g. to a dead-letter
  * queue) and read them back.
+ *
+ * @example
+ * ```ts
+ * import { DoesNotExist, TaxonomyError } from "@effect-taxonomy/core/TaxonomyError"
+ * import * as Schema from "effect/Schema"
+ *
+ * const json = Schema.encodeSync(TaxonomyError)(new DoesNotExist({ status: 404 })) // { status: 404, _tag: "DoesNotExist" }
+ * const error = Schema.decodeUnknownSync(TaxonomyError)(json)
+ * error._tag // "DoesNotExist"
+ * ```
  *
  * @since 0.1.0
  * @category schemas
@@ -1099,6 +1194,14 @@ export const isTaxonomyError = (u: unknown): u is TaxonomyError =>
 
 /**
  * Whether a value is one of the API's 23 error variants.
+ *
+ * @example
+ * ```ts
+ * import { DoesNotExist, isApiError, RequestTimeout } from "@effect-taxonomy/core/TaxonomyError"
+ *
+ * isApiError(new DoesNotExist({ status: 404 })) // true
+ * isApiError(new RequestTimeout({ timeoutMillis: 30_000 })) // false
+ * ```
  *
  * @since 0.1.0
  * @category guards
