@@ -18,12 +18,19 @@ import type * as Redacted from "effect/Redacted"
 import type * as Stream from "effect/Stream"
 import * as internal from "./internal/client.js"
 import type * as RetryPolicy from "./RetryPolicy.js"
-import type { Segment } from "./Segment.js"
+import type { ImportId, Segment } from "./Segment.js"
 import type { SegmentPage } from "./SegmentPage.js"
 import type { TaxonomyError } from "./TaxonomyError.js"
 
 /**
  * The API's production base URL.
+ *
+ * @example
+ * ```ts
+ * import * as TaxonomyClient from "@effect-taxonomy/core/TaxonomyClient"
+ *
+ * console.log(TaxonomyClient.defaultBaseUrl) // "https://api.permutive.app/audience-api/v1"
+ * ```
  *
  * @since 0.1.0
  * @category defaults
@@ -32,6 +39,14 @@ export const defaultBaseUrl: string = internal.defaultBaseUrl
 
 /**
  * The default per-request timeout: 30 seconds.
+ *
+ * @example
+ * ```ts
+ * import * as TaxonomyClient from "@effect-taxonomy/core/TaxonomyClient"
+ * import * as Duration from "effect/Duration"
+ *
+ * Duration.toSeconds(TaxonomyClient.defaultRequestTimeout) // 30
+ * ```
  *
  * @since 0.1.0
  * @category defaults
@@ -42,13 +57,48 @@ export const defaultRequestTimeout: Duration.Duration = internal.defaultRequestT
  * The default prefetch depth: 1 page fetched ahead while you work on the
  * current one.
  *
+ * @example
+ * ```ts
+ * import * as TaxonomyClient from "@effect-taxonomy/core/TaxonomyClient"
+ *
+ * console.log(TaxonomyClient.defaultPrefetch) // 1
+ * ```
+ *
  * @since 0.1.0
  * @category defaults
  */
 export const defaultPrefetch: number = internal.defaultPrefetch
 
 /**
+ * The default number of imports `segmentsOfImports` streams at the same
+ * time: 4.
+ *
+ * @example
+ * ```ts
+ * import * as TaxonomyClient from "@effect-taxonomy/core/TaxonomyClient"
+ *
+ * console.log(TaxonomyClient.defaultConcurrency) // 4
+ * ```
+ *
+ * @since 0.1.0
+ * @category defaults
+ */
+export const defaultConcurrency: number = internal.defaultConcurrency
+
+/**
  * Client options. All optional.
+ *
+ * @example
+ * ```ts
+ * import type * as TaxonomyClient from "@effect-taxonomy/core/TaxonomyClient"
+ * import * as Redacted from "effect/Redacted"
+ *
+ * const options: TaxonomyClient.Options = {
+ *   apiKey: Redacted.make(process.env.PERMUTIVE_API_KEY!),
+ *   requestTimeout: "10 seconds",
+ *   prefetch: 2
+ * }
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -74,6 +124,16 @@ export interface Options {
 /**
  * Per-call overrides for `page`.
  *
+ * @example
+ * ```ts
+ * import { TaxonomyClient } from "@effect-taxonomy/core/TaxonomyClient"
+ * import * as Effect from "effect/Effect"
+ *
+ * const page = Effect.flatMap(TaxonomyClient, (client) =>
+ *   client.page("9f87bd3e-32eb-4d15-8e85-17fb275fa809", { token: "MTIzNA==", retry: { maxAttempts: 1 } })
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -86,6 +146,17 @@ export interface PageOptions {
 
 /**
  * Per-call options for `pages` and `segments`.
+ *
+ * @example
+ * ```ts
+ * import { TaxonomyClient } from "@effect-taxonomy/core/TaxonomyClient"
+ * import * as Effect from "effect/Effect"
+ * import * as Stream from "effect/Stream"
+ *
+ * const resumed = Effect.flatMap(TaxonomyClient, (client) =>
+ *   Stream.runCount(client.segments("9f87bd3e-32eb-4d15-8e85-17fb275fa809", { from: "MTIzNA==", deadline: "10 minutes" }))
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -105,6 +176,56 @@ export interface StreamOptions {
 }
 
 /**
+ * Options for `segmentsOfImports`. All optional.
+ *
+ * @example
+ * ```ts
+ * import type * as TaxonomyClient from "@effect-taxonomy/core/TaxonomyClient"
+ *
+ * const options: TaxonomyClient.ImportsOptions = {
+ *   concurrency: 8,
+ *   from: { "9f87bd3e-32eb-4d15-8e85-17fb275fa809": "MTIzNA==" }
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ImportsOptions {
+  /** How many imports are streamed at the same time (each with its own prefetch). Default 4. */
+  readonly concurrency?: number | undefined
+  /**
+   * Where to start, per import: import id (as you pass it) to a pagination
+   * token, e.g. the `importId` and `pageToken` of the error that ended an
+   * earlier call. Imports not named start from their first page.
+   */
+  readonly from?: Readonly<Record<string, string>> | undefined
+  readonly retry?: RetryPolicy.Options | undefined
+  readonly requestTimeout?: Duration.DurationInput | undefined
+  /** Pages fetched ahead, per import. */
+  readonly prefetch?: number | undefined
+}
+
+/**
+ * One element of `segmentsOfImports`: a segment and the import it was
+ * requested for (the id as you passed it).
+ *
+ * @example
+ * ```ts
+ * import type { ImportSegment } from "@effect-taxonomy/core/TaxonomyClient"
+ *
+ * const describe = ({ importId, segment }: ImportSegment) => `${importId}: ${segment.name}`
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ImportSegment {
+  readonly importId: ImportId
+  readonly segment: Segment
+}
+
+/**
  * @since 0.1.0
  * @category models
  */
@@ -120,6 +241,19 @@ export declare namespace TaxonomyClient {
     readonly pages: (importId: string, options?: StreamOptions) => Stream.Stream<SegmentPage, TaxonomyError>
     /** Every segment of an import, in server order, each exactly once. */
     readonly segments: (importId: string, options?: StreamOptions) => Stream.Stream<Segment, TaxonomyError>
+    /**
+     * Every segment of several imports, `concurrency` imports at a time, each
+     * segment tagged with its import. Within an import, segments come in
+     * server order, each exactly once; imports interleave. A rate limit on
+     * one import pauses them all: while any import waits out a `429` (or a
+     * `Retry-After`), no other starts a request. The first error ends the
+     * whole stream; it names its import, the page token to resume from and
+     * the segments emitted for that import.
+     */
+    readonly segmentsOfImports: (
+      importIds: Iterable<string>,
+      options?: ImportsOptions
+    ) => Stream.Stream<ImportSegment, TaxonomyError>
   }
 }
 

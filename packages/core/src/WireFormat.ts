@@ -9,13 +9,13 @@
  *
  * @since 0.1.0
  */
-import * as DateTime from "effect/DateTime"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
 import * as Timestamp from "./internal/timestamp.js"
+import * as Fast from "./internal/wireDecode.js"
 import { ImportId, Segment, SegmentId, updatedAtIso } from "./Segment.js"
 import { PageToken, SegmentPage } from "./SegmentPage.js"
 
@@ -25,6 +25,18 @@ const NullishOptional = <S extends Schema.Schema.Any>(schema: S) => Schema.optio
  * A segment as it may arrive on the wire: either spelling of `import_id` /
  * `importId` and `updated_at` / `updatedAt`, optional fields absent or `null`,
  * unknown extra fields ignored.
+ *
+ * @example
+ * ```ts
+ * import { WireSegment } from "@effect-taxonomy/core/WireFormat"
+ * import * as Schema from "effect/Schema"
+ *
+ * const wire = Schema.decodeUnknownSync(WireSegment)({
+ *   id: "1b890475-1482-496d-bcfd-6b2f5564b249", code: "1234", name: "Segment Name",
+ *   importId: "9f87bd3e-32eb-4d15-8e85-17fb275fa809", updatedAt: "2023-04-12T11:27:00.716632Z", extra: true
+ * })
+ * "extra" in wire // false
+ * ```
  *
  * @since 0.1.0
  * @category schemas
@@ -61,7 +73,6 @@ const timestampMessage = "an ISO-8601 date-time with a Z or ±hh:mm offset, e.g.
  * ```ts
  * import { SegmentFromWire } from "@effect-taxonomy/core/WireFormat"
  * import * as Schema from "effect/Schema"
-import * as AST from "effect/SchemaAST"
  *
  * const segment = Schema.decodeUnknownSync(SegmentFromWire)({
  *   id: "1b890475-1482-496d-bcfd-6b2f5564b249",
@@ -107,17 +118,16 @@ export const SegmentFromWire: Schema.Schema<Segment, WireSegment> = Schema.trans
         )
       }
       return ParseResult.succeed(
-        new Segment({
-          id: wire.id,
-          code: wire.code,
-          name: wire.name,
+        Fast.makeSegment(
+          wire.id,
+          wire.code,
+          wire.name,
           importId,
-          description: Option.fromNullable(wire.description),
-          cpm: Option.fromNullable(wire.cpm),
-          categories: wire.categories ?? [],
-          updatedAt: DateTime.unsafeMake(parsed.epochMillis),
-          updatedAtMicros: parsed.micros
-        }, true)
+          wire.description,
+          wire.cpm,
+          wire.categories ?? [],
+          parsed
+        )
       )
     },
     encode: (segment) =>
@@ -149,6 +159,16 @@ const CountValue = Schema.NullOr(Schema.Union(
  * `nextToken: { "value": "..." }` (and the other two mixes), likewise for the
  * total count.
  *
+ * @example
+ * ```ts
+ * import { WirePagination } from "@effect-taxonomy/core/WireFormat"
+ * import * as Schema from "effect/Schema"
+ *
+ * const decode = Schema.decodeUnknownSync(WirePagination)
+ * decode({ next_token: "MTIzNA==", total_count: 2 }) // { next_token: "MTIzNA==", total_count: 2 }
+ * decode({ nextToken: { value: "MTIzNA==" }, totalCount: { value: 2 } }) // same page, camelCase
+ * ```
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -163,6 +183,15 @@ export const WirePagination = Schema.Struct({
  * A page body as it arrives: `elements` optional (absent or `null` is an empty
  * page), `pagination` required.
  *
+ * @example
+ * ```ts
+ * import { WirePage } from "@effect-taxonomy/core/WireFormat"
+ * import * as Schema from "effect/Schema"
+ *
+ * const page = Schema.decodeUnknownSync(WirePage)({ elements: null, pagination: { next_token: "" } })
+ * page.elements // null
+ * ```
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -173,6 +202,14 @@ export const WirePage = Schema.Struct({
 
 /**
  * What a page body says, in domain terms.
+ *
+ * @example
+ * ```ts
+ * import type { PageBody } from "@effect-taxonomy/core/WireFormat"
+ * import * as Option from "effect/Option"
+ *
+ * const isLastPage = (body: PageBody): boolean => Option.isNone(body.nextToken)
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -193,6 +230,17 @@ const countOf = (value: typeof CountValue.Type | undefined): number | undefined 
  * Reads a decoded {@link WirePage} into a {@link PageBody}: a next token that
  * is absent, `null` or `""` is `None` (the last page).
  *
+ * @example
+ * ```ts
+ * import { pageBody, WirePage } from "@effect-taxonomy/core/WireFormat"
+ * import * as Option from "effect/Option"
+ * import * as Schema from "effect/Schema"
+ *
+ * const body = pageBody(Schema.decodeUnknownSync(WirePage)({ elements: null, pagination: { next_token: "" } }))
+ * body.segments.length // 0
+ * Option.isNone(body.nextToken) // true
+ * ```
+ *
  * @since 0.1.0
  * @category decoding
  */
@@ -209,9 +257,20 @@ export const pageBody = (page: typeof WirePage.Type): PageBody => {
 
 const decodeWirePage = Schema.decodeUnknownEither(WirePage)
 
+const toSegmentPage = (
+  page: typeof WirePage.Type | Fast.DecodedPage,
+  context: { readonly importId: ImportId; readonly token: Option.Option<PageToken> }
+): SegmentPage => new SegmentPage({ importId: context.importId, token: context.token, ...pageBody(page) }, true)
+
 /**
  * Decodes a parsed JSON page body into a {@link SegmentPage}, given the import
  * it belongs to and the token that fetched it.
+ *
+ * The {@link WirePage} schema decides what is valid. A hand-written validator
+ * runs first and answers only when it is sure, with exactly the value the
+ * schema would give; on anything else (including every invalid body) the
+ * schema decoder runs and produces the result, or the error naming the first
+ * problem. The two are checked against each other by property tests.
  *
  * @example
  * ```ts
@@ -231,11 +290,11 @@ const decodeWirePage = Schema.decodeUnknownEither(WirePage)
 export const decodePage = (
   body: unknown,
   context: { readonly importId: ImportId; readonly token: Option.Option<PageToken> }
-): Either.Either<SegmentPage, ParseResult.ParseError> =>
-  Either.map(
-    decodeWirePage(body),
-    (page) => new SegmentPage({ importId: context.importId, token: context.token, ...pageBody(page) }, true)
-  )
+): Either.Either<SegmentPage, ParseResult.ParseError> => {
+  const fast = Fast.page(body)
+  if (fast !== undefined) return Either.right(toSegmentPage(fast, context))
+  return Either.map(decodeWirePage(body), (page) => toSegmentPage(page, context))
+}
 
 /**
  * Encodes a segment into the primary wire form (snake_case, plain values,

@@ -1,22 +1,37 @@
 /**
  * The client's implementation: request building, one page step (request,
- * classification, decode) with timeout and retry, and the pagination loop.
+ * classification, decode) with timeout and retry, the pagination loop, and
+ * several imports at once behind a shared rate-limit gate.
+ *
+ * The hot path, per page: one request, one `JSON.parse`, the fast decoder
+ * (see `wireDecode.ts`), one child fiber for the request timeout. In a
+ * stream, the producer only fetches and checks the pagination (it needs the
+ * next token); the segments are decoded after the prefetch buffer, so with
+ * `prefetch ≥ 1` decoding a page overlaps the request for the next one.
  *
  * @internal
  */
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as DefaultServices from "effect/DefaultServices"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Fiber from "effect/Fiber"
+import { constTrue } from "effect/Function"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import * as ScheduleIntervals from "effect/ScheduleIntervals"
 import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import * as Tracer from "effect/Tracer"
 import * as RetryPolicy from "../RetryPolicy.js"
 import { ImportId } from "../Segment.js"
 import type { Segment } from "../Segment.js"
@@ -24,8 +39,9 @@ import { PageToken } from "../SegmentPage.js"
 import type { SegmentPage } from "../SegmentPage.js"
 import type * as TaxonomyClient from "../TaxonomyClient.js"
 import * as Errors from "../TaxonomyError.js"
-import { decodePage } from "../WireFormat.js"
+import { decodePage, pageBody } from "../WireFormat.js"
 import { classifyResponse, excerpt, transportReason } from "./classify.js"
+import * as Fast from "./wireDecode.js"
 
 /** @internal */
 export const defaultBaseUrl = "https://api.permutive.app/audience-api/v1"
@@ -35,6 +51,9 @@ export const defaultRequestTimeout = Duration.seconds(30)
 
 /** @internal */
 export const defaultPrefetch = 1
+
+/** @internal */
+export const defaultConcurrency = 4
 
 interface Settings {
   readonly retry: RetryPolicy.Settings
@@ -63,7 +82,131 @@ const resolveSettings = (
     prefetch: options.prefetch !== undefined ? checkPrefetch(options.prefetch) : base.prefetch
   }
 
+const checkConcurrency = (concurrency: number): number => {
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new RangeError(`concurrency must be a whole number ≥ 1, got ${concurrency}`)
+  }
+  return concurrency
+}
+
 const isImportId = Schema.is(ImportId)
+
+const liveClock = Context.get(DefaultServices.liveServices, Clock.Clock)
+
+/** The longest delay `setTimeout` takes as it is (2^31 - 1 ms, about 24.8 days). */
+const maxTimer = 2_147_483_647
+
+/** The host's timers (every JavaScript runtime has them; the core's lib has no DOM or Node types). */
+const timers = globalThis as unknown as {
+  readonly setTimeout: (f: () => void, millis: number) => unknown
+  readonly clearTimeout: (handle: unknown) => void
+}
+
+/** The default tracer: spans no one records. */
+const nativeTracer = Context.get(DefaultServices.liveServices, Tracer.Tracer)
+
+/**
+ * Whether a tracer is installed. Without one (Effect's default tracer), a
+ * stream makes no span per page and asks `HttpClient` for no span per
+ * request: they would be recorded nowhere, and per page they cost about as
+ * much as decoding a hundred segments. Install a tracer and both are there.
+ */
+const isTraced: Effect.Effect<boolean> = Effect.tracerWith((tracer) => Effect.succeed(tracer !== nativeTracer))
+
+/**
+ * One attempt at a page, running in its own fiber: the unit a request
+ * timeout interrupts (alone: the stream goes on to retry), and the unit of
+ * prefetch (the next page's first attempt starts while the current page is
+ * decoded and consumed). `timedOut` says that its interruption was the
+ * timeout's.
+ */
+interface Attempt<A, E> {
+  readonly fiber: Fiber.RuntimeFiber<A, E>
+  readonly state: { timedOut: boolean }
+}
+
+/**
+ * Runs `self` in a new fiber in `scope` (closing the scope interrupts it),
+ * after `before` (the rate-limit gate: not part of the timed request). On
+ * the live clock the timeout is a plain timer that interrupts the fiber; on
+ * any other clock (`TestClock`), or a timeout beyond `setTimeout`'s range,
+ * it is `Effect.timeoutFail` inside the fiber.
+ */
+const startAttempt = <A, E, E1>(
+  self: Effect.Effect<A, E>,
+  before: Effect.Effect<void> | undefined,
+  millis: number,
+  onTimeout: () => E1,
+  scope: Scope.Scope
+): Effect.Effect<Attempt<A, E | E1>> =>
+  Effect.clockWith((clock) => {
+    const state = { timedOut: false }
+    const timed: Effect.Effect<A, E | E1> = clock !== liveClock || millis > maxTimer
+      ? Effect.timeoutFail(self, { duration: Duration.millis(millis), onTimeout })
+      : Effect.withFiberRuntime<A, E>((fiber) => {
+        const timer = timers.setTimeout(() => {
+          state.timedOut = true
+          fiber.unsafeInterruptAsFork(fiber.id())
+        }, millis)
+        return Effect.ensuring(self, Effect.sync(() => timers.clearTimeout(timer)))
+      })
+    return Effect.map(
+      Effect.forkIn(before === undefined ? timed : Effect.zipRight(before, timed), scope),
+      (fiber) => ({ fiber, state })
+    )
+  })
+
+/** The attempt's outcome; its interruption by the timeout is the timeout error. */
+const awaitAttempt = <A, E, E1>(attempt: Attempt<A, E>, onTimeout: () => E1): Effect.Effect<A, E | E1> =>
+  Effect.flatMap(
+    Fiber.await(attempt.fiber),
+    (exit): Effect.Effect<A, E | E1> => exit._tag === "Failure" && attempt.state.timedOut ? Effect.fail(onTimeout()) : exit
+  )
+
+/**
+ * A pause shared by the streams of one `segmentsOfImports` call: while one
+ * import waits out a rate limit, no stream starts a request.
+ *
+ * @internal
+ */
+export interface Gate {
+  /** Waits until no pause is in force (re-checking: a pause may be extended meanwhile). */
+  readonly pass: Effect.Effect<void>
+  /** Nobody starts a request for `millis` from now (extends a pause, never shortens it). */
+  readonly pause: (now: number, millis: number) => void
+}
+
+/** @internal */
+export const makeGate = (): Gate => {
+  let until = 0
+  const pass: Effect.Effect<void> = Effect.flatMap(
+    Clock.currentTimeMillis,
+    (now) => now >= until ? Effect.void : Effect.zipRight(Effect.sleep(Duration.millis(until - now)), pass)
+  )
+  return {
+    pass,
+    pause: (now, millis) => {
+      until = Math.max(until, now + millis)
+    }
+  }
+}
+
+/**
+ * A 2xx page body, read and parsed, its pagination checked: what the
+ * producer of a stream needs (the next token). The segments are decoded
+ * later by `decodeFetched`, unless `page` is set (the whole body was already
+ * decoded by the schema).
+ */
+interface Fetched {
+  readonly importId: ImportId
+  readonly token: Option.Option<PageToken>
+  readonly status: number
+  readonly contentType: string | undefined
+  readonly body: string
+  readonly json: unknown
+  readonly nextToken: Option.Option<PageToken>
+  readonly page: SegmentPage | undefined
+}
 
 const pathOf = (path: ReadonlyArray<PropertyKey>): string => {
   let out = ""
@@ -89,7 +232,12 @@ export const withProgress = <E extends Errors.TaxonomyError>(
 }
 
 type StepState =
-  | { readonly _tag: "Fetch"; readonly token: Option.Option<PageToken> }
+  | {
+    readonly _tag: "Fetch"
+    readonly token: Option.Option<PageToken>
+    /** The page's first attempt, already running (prefetch). */
+    readonly prefetched: Effect.Effect<Fetched, Errors.TaxonomyError> | undefined
+  }
   | { readonly _tag: "Loop"; readonly token: PageToken }
 
 /** @internal */
@@ -155,52 +303,84 @@ export const make = (options: TaxonomyClient.Options = {}) =>
       }, true)
     }
 
-    /** One attempt: request, read, classify or decode. */
-    const attempt = (
+    const malformed = (
+      fetched: Pick<Fetched, "importId" | "token" | "status" | "contentType" | "body">,
+      path: string,
+      problem: string
+    ) =>
+      new Errors.MalformedResponse({
+        importId: fetched.importId,
+        pageToken: Option.getOrUndefined(fetched.token),
+        status: fetched.status,
+        ...(fetched.contentType !== undefined ? { contentType: fetched.contentType } : {}),
+        path,
+        problem: scrub(problem),
+        excerpt: excerpt(scrub(fetched.body))
+      }, true)
+
+    const malformedFromParseError = (
+      fetched: Pick<Fetched, "importId" | "token" | "status" | "contentType" | "body">,
+      error: ParseResult.ParseError
+    ) => {
+      const first = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
+      return malformed(
+        fetched,
+        first === undefined ? "(root)" : pathOf(first.path),
+        first === undefined ? error.message : first.message
+      )
+    }
+
+    /** The segments of a fetched page: the fast decoder, else the schema (which names the first problem). */
+    const decodeFetched = (fetched: Fetched): Either.Either<SegmentPage, Errors.MalformedResponse> => {
+      if (fetched.page !== undefined) return Either.right(fetched.page)
+      const decoded = decodePage(fetched.json, { importId: fetched.importId, token: fetched.token })
+      return decoded._tag === "Right"
+        ? Either.right(decoded.right)
+        : Either.left(malformedFromParseError(fetched, decoded.left))
+    }
+
+    /**
+     * One request: send, read, then classify a failure, or parse the body and
+     * check its pagination. (The timeout is the caller's: see `startAttempt`.)
+     */
+    const request = (
       importId: ImportId,
       token: Option.Option<PageToken>,
-      timeout: Duration.Duration
-    ): Effect.Effect<SegmentPage, Errors.TaxonomyError> => {
+      traced: boolean
+    ): Effect.Effect<Fetched, Errors.TaxonomyError> => {
       const context = { importId, pageToken: Option.getOrUndefined(token) }
-      const request = HttpClientRequest.get(`/imports/${importId}/segments`, {
+      const execute = httpClient.execute(HttpClientRequest.get(`/imports/${importId}/segments`, {
         urlParams: token._tag === "Some" ? { pagination_token: token.value } : undefined
-      })
-      return httpClient.execute(request).pipe(
+      }))
+      return (traced ? execute : Effect.locally(execute, HttpClient.currentTracerDisabledWhen, constTrue)).pipe(
         Effect.flatMap((response) =>
-          Effect.flatMap(response.text, (body) => {
+          Effect.flatMap(response.text, (body): Effect.Effect<Fetched, Errors.TaxonomyError> => {
             if (response.status >= 200 && response.status < 300) {
+              const fetched = {
+                importId,
+                token,
+                status: response.status,
+                contentType: response.headers["content-type"],
+                body
+              }
               let json: unknown
               try {
                 json = JSON.parse(body)
               } catch (cause) {
                 return Effect.fail(
-                  new Errors.MalformedResponse({
-                    ...context,
-                    status: response.status,
-                    ...(response.headers["content-type"] !== undefined
-                      ? { contentType: response.headers["content-type"] }
-                      : {}),
-                    path: "(body)",
-                    problem: body === "" ? "the body is empty" : scrub(`not JSON (${(cause as Error).message})`),
-                    excerpt: excerpt(scrub(body))
-                  }, true)
+                  malformed(fetched, "(body)", body === "" ? "the body is empty" : `not JSON (${(cause as Error).message})`)
                 )
               }
+              const pagination = Fast.pagination(json)
+              if (pagination !== undefined) {
+                const { nextToken } = pageBody({ elements: [], pagination })
+                return Effect.succeed({ ...fetched, json, nextToken, page: undefined })
+              }
+              // the fast check is not sure: the schema decides, and names the first problem
               const decoded = decodePage(json, { importId, token })
-              if (decoded._tag === "Right") return Effect.succeed(decoded.right)
-              const first = ParseResult.ArrayFormatter.formatErrorSync(decoded.left)[0]
-              return Effect.fail(
-                new Errors.MalformedResponse({
-                  ...context,
-                  status: response.status,
-                  ...(response.headers["content-type"] !== undefined
-                    ? { contentType: response.headers["content-type"] }
-                    : {}),
-                  path: first === undefined ? "(root)" : pathOf(first.path),
-                  problem: scrub(first === undefined ? decoded.left.message : first.message),
-                  excerpt: excerpt(scrub(body))
-                }, true)
-              )
+              return decoded._tag === "Right"
+                ? Effect.succeed({ ...fetched, json, nextToken: decoded.right.nextToken, page: decoded.right })
+                : Effect.fail(malformedFromParseError(fetched, decoded.left))
             }
             return Effect.flatMap(Clock.currentTimeMillis, (now) =>
               Effect.fail(scrubFields(classifyResponse({
@@ -214,15 +394,11 @@ export const make = (options: TaxonomyClient.Options = {}) =>
               }))))
           })
         ),
-        Effect.catchIf(HttpClientError.isHttpClientError, (error) => Effect.fail(fromHttpClientError(error, context))),
-        Effect.timeoutFail({
-          duration: timeout,
-          onTimeout: () => new Errors.RequestTimeout({ ...context, timeoutMillis: Duration.toMillis(timeout) }, true)
-        })
+        Effect.catchIf(HttpClientError.isHttpClientError, (error) => Effect.fail(fromHttpClientError(error, context)))
       )
     }
 
-    const retrySchedule = (retry: RetryPolicy.Settings, importId: string) => {
+    const retrySchedule = (retry: RetryPolicy.Settings, importId: string, gate: Gate | undefined) => {
       const maxRetryAfter = Duration.toMillis(retry.maxRetryAfter)
       return Schedule.identity<Errors.TaxonomyError>().pipe(
         Schedule.intersect(RetryPolicy.backoff(retry)),
@@ -241,6 +417,13 @@ export const make = (options: TaxonomyClient.Options = {}) =>
           if (decision._tag === "Done") return Effect.void
           return Effect.flatMap(Clock.currentTimeMillis, (now) => {
             const delayMillis = Math.max(0, ScheduleIntervals.start(decision.intervals) - now)
+            // a rate limit (or a Retry-After) holds every stream sharing the gate
+            if (
+              gate !== undefined &&
+              (error._tag === "RateLimited" || ("retryAfterMillis" in error && error.retryAfterMillis !== undefined))
+            ) {
+              gate.pause(now, delayMillis)
+            }
             const attributes = {
               "taxonomy.import_id": importId,
               "taxonomy.retry.attempt": attemptIndex + 1,
@@ -273,14 +456,80 @@ export const make = (options: TaxonomyClient.Options = {}) =>
       )
     }
 
-    const fetchPage = (importId: ImportId, token: Option.Option<PageToken>, s: Settings) =>
-      attempt(importId, token, s.requestTimeout).pipe(
-        Effect.retry(retrySchedule(s.retry, importId)),
-        Effect.withSpan("TaxonomyClient.page", {
-          kind: "client",
-          attributes: { "taxonomy.import_id": importId, "taxonomy.page.first": token._tag === "None" }
-        })
+    type Schedule = ReturnType<typeof retrySchedule>
+
+    /**
+     * `Effect.retry(first, schedule)`, where `first` is the first attempt
+     * (perhaps already running: a prefetch) and `again` starts each retry.
+     * The schedule sees the same errors in the same order; on the success
+     * path, no retry driver is built at all.
+     */
+    const retrying = <A>(
+      first: Effect.Effect<A, Errors.TaxonomyError>,
+      again: () => Effect.Effect<A, Errors.TaxonomyError>,
+      schedule: Schedule
+    ): Effect.Effect<A, Errors.TaxonomyError> =>
+      Effect.catchAll(first, (error) => {
+        let replay = true
+        return Effect.retry(
+          Effect.suspend(() => {
+            if (!replay) return again()
+            replay = false
+            return Effect.fail(error)
+          }),
+          schedule
+        )
+      })
+
+    /** The `TaxonomyClient.page` span around obtaining one page. */
+    const pageSpan = <A, E>(
+      effect: Effect.Effect<A, E>,
+      importId: ImportId,
+      token: Option.Option<PageToken>
+    ): Effect.Effect<A, E> =>
+      Effect.withSpan(effect, "TaxonomyClient.page", {
+        kind: "client",
+        attributes: { "taxonomy.import_id": importId, "taxonomy.page.first": token._tag === "None" },
+        // the stack of this internal call site tells a reader nothing
+        captureStackTrace: false
+      })
+
+    /** Starts one attempt at a page in `scope`: the request in its own fiber, with the timeout. */
+    const startPage = (
+      importId: ImportId,
+      token: Option.Option<PageToken>,
+      s: Settings,
+      gate: Gate | undefined,
+      scope: Scope.Scope,
+      traced: boolean
+    ) => {
+      const timeoutMillis = Duration.toMillis(s.requestTimeout)
+      const onTimeout = () =>
+        new Errors.RequestTimeout({ importId, pageToken: Option.getOrUndefined(token), timeoutMillis }, true)
+      return Effect.map(
+        startAttempt(request(importId, token, traced), gate?.pass, timeoutMillis, onTimeout, scope),
+        (started) => awaitAttempt(started, onTimeout)
       )
+    }
+
+    /**
+     * A page fetched: the first attempt (given when prefetched), then retries
+     * per the policy; in the page span when traced.
+     */
+    const obtainPage = (
+      importId: ImportId,
+      token: Option.Option<PageToken>,
+      s: Settings,
+      schedule: Schedule,
+      gate: Gate | undefined,
+      scope: Scope.Scope,
+      traced: boolean,
+      prefetched: Effect.Effect<Fetched, Errors.TaxonomyError> | undefined
+    ): Effect.Effect<Fetched, Errors.TaxonomyError> => {
+      const again = () => Effect.flatten(startPage(importId, token, s, gate, scope, traced))
+      const obtained = retrying(prefetched ?? again(), again, schedule)
+      return traced ? pageSpan(obtained, importId, token) : obtained
+    }
 
     const validate = (
       importId: string,
@@ -298,16 +547,43 @@ export const make = (options: TaxonomyClient.Options = {}) =>
         if (input instanceof Errors.InvalidImportId || input instanceof Errors.InvalidPageToken) {
           return Effect.fail(input)
         }
-        return fetchPage(input.importId, input.token, resolveSettings(pageOptions, settings))
+        const s = resolveSettings(pageOptions, settings)
+        const schedule = retrySchedule(s.retry, input.importId, undefined)
+        return Effect.scoped(Effect.flatMap(Effect.zip(Effect.scope, isTraced), ([scope, traced]) => {
+          const once = () =>
+            Effect.flatMap(
+              Effect.flatten(startPage(input.importId, input.token, s, undefined, scope, traced)),
+              (fetched) => Either.match(decodeFetched(fetched), { onLeft: Effect.fail, onRight: Effect.succeed })
+            )
+          return retrying(once(), once, schedule)
+        })).pipe((effect) => pageSpan(effect, input.importId, input.token))
       })
 
-    const pages: TaxonomyClient.TaxonomyClient.Service["pages"] = (importId, streamOptions) =>
-      Stream.suspend(() => {
+    /**
+     * Every page of one import, each page as the chunk `emit` makes of it;
+     * `gate` is shared with other imports' streams.
+     *
+     * One step per page, on the consumer's pull: obtain the page (its first
+     * attempt may already be running), check its next token, start the next
+     * page's first attempt (with `prefetch: 1`), then decode this page's
+     * segments while that request is in flight. With `prefetch: N` above 1
+     * the steps run ahead in their own fiber, into a buffer of `N - 1` pages
+     * (plus the one it holds). Either way, while the consumer holds a page,
+     * at most `N` more have been requested.
+     */
+    const pagesWith = <A>(
+      importId: string,
+      streamOptions: TaxonomyClient.StreamOptions | undefined,
+      gate: Gate | undefined,
+      emit: (page: SegmentPage) => Chunk.Chunk<A>
+    ): Stream.Stream<A, Errors.TaxonomyError> =>
+      Stream.unwrapScoped(Effect.flatMap(Effect.zip(Effect.scope, isTraced), ([scope, traced]) => {
         const input = validate(importId, streamOptions?.from)
         if (input instanceof Errors.InvalidImportId || input instanceof Errors.InvalidPageToken) {
-          return Stream.fail(input)
+          return Effect.succeed(Stream.fail(input))
         }
         const s = resolveSettings(streamOptions, settings)
+        const schedule = retrySchedule(s.retry, input.importId, gate)
         const seen = new Set<string>()
         if (input.token._tag === "Some") seen.add(input.token.value)
         // where the consumer is: segments emitted so far, and the token that
@@ -315,39 +591,61 @@ export const make = (options: TaxonomyClient.Options = {}) =>
         let emitted = 0
         let resumeToken: string | undefined = Option.getOrUndefined(input.token)
         let finished = false
-
-        const step = (
-          state: StepState
-        ): Effect.Effect<readonly [SegmentPage, Option.Option<StepState>], Errors.TaxonomyError> => {
-          if (state._tag === "Loop") {
-            return Effect.fail(
-              new Errors.PaginationLoop({
-                importId: input.importId,
-                pageToken: state.token,
-                repeatedToken: state.token
-              }, true)
-            )
-          }
-          return Effect.map(fetchPage(input.importId, state.token, s), (page) => {
-            const next = page.nextToken
-            if (next._tag === "None") return [page, Option.none()] as const
-            if (seen.has(next.value)) return [page, Option.some<StepState>({ _tag: "Loop", token: next.value })] as const
-            seen.add(next.value)
-            return [page, Option.some<StepState>({ _tag: "Fetch", token: next })] as const
-          })
-        }
-
-        let stream: Stream.Stream<SegmentPage, Errors.TaxonomyError> = Stream.paginateEffect(
-          { _tag: "Fetch", token: input.token } as StepState,
-          step
-        )
-        if (s.prefetch > 0) stream = Stream.buffer(stream, { capacity: s.prefetch })
-        stream = Stream.map(stream, (page) => {
+        const delivered = (page: SegmentPage) => {
           emitted += page.segments.length
           resumeToken = Option.getOrUndefined(page.nextToken)
           finished = page.nextToken._tag === "None"
-          return page
-        })
+        }
+        const buffered = s.prefetch > 1
+
+        const step = (state: StepState): Effect.Effect<readonly [SegmentPage, Option.Option<StepState>], Errors.TaxonomyError> => {
+          if (state._tag === "Loop") {
+            return Effect.fail(
+              new Errors.PaginationLoop({ importId: input.importId, pageToken: state.token, repeatedToken: state.token }, true)
+            )
+          }
+          return Effect.flatMap(
+            obtainPage(input.importId, state.token, s, schedule, gate, scope, traced, state.prefetched),
+            (fetched) => {
+              const next = fetched.nextToken
+              let nextState: Effect.Effect<Option.Option<StepState>> = Effect.succeedNone
+              if (next._tag === "Some") {
+                if (seen.has(next.value)) {
+                  nextState = Effect.succeed(Option.some<StepState>({ _tag: "Loop", token: next.value }))
+                } else {
+                  seen.add(next.value)
+                  nextState = s.prefetch !== 1
+                    ? Effect.succeed(Option.some<StepState>({ _tag: "Fetch", token: next, prefetched: undefined }))
+                    : Effect.map(
+                      startPage(input.importId, next, s, gate, scope, traced),
+                      (prefetched) => Option.some<StepState>({ _tag: "Fetch", token: next, prefetched })
+                    )
+                }
+              }
+              // the next page's request is in flight while this one is decoded
+              return Effect.flatMap(nextState, (following) => {
+                const decoded = decodeFetched(fetched)
+                if (decoded._tag === "Left") return Effect.fail(decoded.left)
+                if (!buffered) delivered(decoded.right)
+                return Effect.succeed([decoded.right, following] as const)
+              })
+            }
+          )
+        }
+
+        const initial = { _tag: "Fetch", token: input.token, prefetched: undefined } as StepState
+        let stream: Stream.Stream<A, Errors.TaxonomyError> = buffered
+          ? Stream.paginateEffect(initial, step).pipe(
+            Stream.buffer({ capacity: s.prefetch - 1 }),
+            Stream.mapChunks((pages) => Chunk.flatMap(pages, (page) => {
+              delivered(page)
+              return emit(page)
+            }))
+          )
+          : Stream.paginateChunkEffect(
+            initial,
+            (state: StepState) => Effect.map(step(state), ([page, next]) => [emit(page), next] as const)
+          )
         if (streamOptions?.deadline !== undefined) {
           const deadline = Duration.decode(streamOptions.deadline)
           const expired = Effect.zipRight(
@@ -361,14 +659,64 @@ export const make = (options: TaxonomyClient.Options = {}) =>
           )
           stream = Stream.interruptWhen(stream, expired)
         }
-        return stream.pipe(
+        return Effect.succeed(stream.pipe(
           Stream.mapError((error) => withProgress(error, emitted, resumeToken)),
-          Stream.withSpan("TaxonomyClient.pages", { attributes: { "taxonomy.import_id": input.importId } })
+          Stream.withSpan("TaxonomyClient.pages", {
+            attributes: { "taxonomy.import_id": input.importId },
+            captureStackTrace: false
+          })
+        ))
+      }))
+
+    const pages: TaxonomyClient.TaxonomyClient.Service["pages"] = (importId, streamOptions) =>
+      pagesWith(importId, streamOptions, undefined, Chunk.of)
+
+    const segments: TaxonomyClient.TaxonomyClient.Service["segments"] = (importId, streamOptions) =>
+      pagesWith(importId, streamOptions, undefined, (page) => Chunk.unsafeFromArray<Segment>(page.segments))
+
+    const segmentsOfImports: TaxonomyClient.TaxonomyClient.Service["segmentsOfImports"] = (importIds, importsOptions) =>
+      Stream.suspend(() => {
+        const concurrency = checkConcurrency(importsOptions?.concurrency ?? defaultConcurrency)
+        // every import id is checked before any request; repeats are streamed once
+        const ids: Array<ImportId> = []
+        const distinct = new Set<string>()
+        for (const importId of importIds) {
+          if (!isImportId(importId)) return Stream.fail(new Errors.InvalidImportId({ importId }, true))
+          const key = importId.toLowerCase()
+          if (distinct.has(key)) continue
+          distinct.add(key)
+          ids.push(importId)
+        }
+        const from = importsOptions?.from
+        for (const importId of ids) {
+          const token = from?.[importId]
+          if (token === "") return Stream.fail(new Errors.InvalidPageToken({ importId, pageToken: token }, true))
+        }
+        // resolved once here, so a bad setting fails before any stream starts
+        resolveSettings(importsOptions, settings)
+        const gate = makeGate()
+        return Stream.flatMap(
+          Stream.fromIterable(ids),
+          (importId) =>
+            pagesWith(
+              importId,
+              {
+                retry: importsOptions?.retry,
+                requestTimeout: importsOptions?.requestTimeout,
+                prefetch: importsOptions?.prefetch,
+                from: from?.[importId]
+              },
+              gate,
+              (page) => Chunk.unsafeFromArray(page.segments.map((segment): TaxonomyClient.ImportSegment => ({ importId, segment })))
+            ),
+          { concurrency }
+        ).pipe(
+          Stream.withSpan("TaxonomyClient.segmentsOfImports", {
+            attributes: { "taxonomy.imports": ids.length, "taxonomy.concurrency": concurrency },
+            captureStackTrace: false
+          })
         )
       })
 
-    const segments: TaxonomyClient.TaxonomyClient.Service["segments"] = (importId, streamOptions) =>
-      Stream.mapConcat(pages(importId, streamOptions), (page): ReadonlyArray<Segment> => page.segments)
-
-    return { page, pages, segments } satisfies TaxonomyClient.TaxonomyClient.Service
+    return { page, pages, segments, segmentsOfImports } satisfies TaxonomyClient.TaxonomyClient.Service
   })
