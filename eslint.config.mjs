@@ -62,5 +62,10 @@ export default tseslint.config(
         packageNames: ["effect", "@effect/platform", "@effect/platform-node", "@effect/platform-browser", "@effect/cli"]
       }]
     }
+  },
+  {
+    // the benchmark suite is a program that prints its figures
+    files: ["packages/bench/src/**/*.ts"],
+    rules: { "no-console": "off" }
   }
 )

@@ -8,6 +8,7 @@ export default [
   "packages/testing",
   "packages/node",
   "packages/browser",
+  "packages/bench",
   "examples",
   "examples/browser"
 ]

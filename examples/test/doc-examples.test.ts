@@ -1,5 +1,5 @@
 /**
- * The reference docs are generated from doc comments (`pnpm docs`). This test
+ * The reference docs are generated from doc comments (`pnpm docgen`). This test
  * holds them to two rules: every exported name of every public module has a
  * doc comment with an `@example`, and every example type-checks against the
  * packages as a user would import them.

@@ -14,7 +14,15 @@ describe("vitest.workspace.ts", () => {
         .filter((p): p is string => p !== undefined && existsSync(join(root, p, "package.json")))
         .filter((p) => existsSync(join(root, p, "test")))
     )
-    assert.includeMembers(withTests, ["packages/core", "packages/testing", "packages/node", "examples"])
+    assert.includeMembers(withTests, [
+      "packages/core",
+      "packages/testing",
+      "packages/node",
+      "packages/browser",
+      "packages/bench",
+      "examples",
+      "examples/browser"
+    ])
     for (const project of withTests) assert.include(projects, project, `${project} has tests but is not a test project`)
   })
 

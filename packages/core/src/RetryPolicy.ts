@@ -156,7 +156,9 @@ export const backoff = (settings: Settings): Schedule.Schedule<unknown, Taxonomy
   const base: Schedule.Schedule<unknown, TaxonomyError> = settings.schedule ??
     Schedule.exponential(settings.baseDelay, 2).pipe(
       Schedule.jittered,
-      Schedule.modifyDelay((_, delay) => Duration.millis(Math.round(Duration.toMillis(Duration.min(delay, settings.maxDelay)))))
+      Schedule.modifyDelay((_, delay) =>
+        Duration.millis(Math.round(Duration.toMillis(Duration.min(delay, settings.maxDelay))))
+      )
     )
   return base.pipe(
     Schedule.intersect(Schedule.recurs(settings.maxAttempts - 1)),

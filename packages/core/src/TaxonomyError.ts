@@ -127,29 +127,121 @@ export interface ApiErrorInfo {
  * @category descriptions
  */
 export const apiErrorDescriptions = {
-  AlreadyExists: { status: 409, summary: 'The resource already exists', advice: 'Nothing to retry: the server says the thing you asked for exists already.' },
-  AuthorizationFailed: { status: 403, summary: 'The request was not authorised', advice: 'Check that the API key belongs to the workspace that owns this import.' },
-  AuthorizationFailedForAPIKey: { status: 403, summary: 'The API key is not allowed to do this', advice: "Use a private key with access to this import's workspace." },
-  AuthorizationFailedForUser: { status: 403, summary: 'The user behind this key is not allowed to do this', advice: 'Ask a workspace admin for access to this import.' },
-  AuthorizationMissing: { status: 401, summary: 'No API key was sent', advice: 'Set PERMUTIVE_API_KEY (or pass apiKey) so the client sends X-API-Key.' },
-  BadEncoding: { status: 400, summary: 'The server could not decode the request', advice: 'Report it with the request id: the client sent something the API could not read.' },
-  BadOrigin: { status: 403, summary: "The request's origin is not allowed", advice: 'Call the API from your backend, not from a browser page.' },
-  DoesNotExist: { status: 404, summary: 'The import does not exist', advice: "Check the import id, and that your key's workspace owns the import." },
-  InsufficientAPIKey: { status: 403, summary: 'The API key lacks the rights for this call', advice: 'The Taxonomy API needs a private key; public keys are refused.' },
-  InvalidAPIKey: { status: 401, summary: 'The API key was rejected', advice: 'Check PERMUTIVE_API_KEY: it must be a valid private key (a UUID).' },
-  InvalidHeader: { status: 400, summary: 'A request header was invalid', advice: 'Report it with the request id; check any headers a transformClient adds.' },
-  InvalidParameters: { status: 400, summary: "The request's parameters were invalid", advice: 'Check the import id and the pagination token you resumed from.' },
-  InvalidRequestBody: { status: 400, summary: 'The request body was invalid', advice: 'Report it with the request id: this endpoint takes no body.' },
-  MissingHeader: { status: 400, summary: 'A required request header was missing', advice: 'Report it with the request id; check any proxy between you and the API.' },
-  MissingOrigin: { status: 400, summary: 'The request had no origin', advice: 'Report it with the request id; check any proxy between you and the API.' },
-  MissingParameters: { status: 400, summary: 'A required parameter was missing', advice: 'Check the import id in the path.' },
-  MissingRequestBody: { status: 400, summary: 'The request had no body', advice: 'Report it with the request id: this endpoint takes no body.' },
-  RouteDeprecated: { status: 410, summary: 'This API route is deprecated', advice: 'Upgrade the client: the API no longer serves this route.' },
-  SchemeNotSupported: { status: 400, summary: 'The authentication scheme is not supported', advice: 'Send the key as X-API-Key (the client does this by default).' },
-  UnknownError: { status: 500, summary: 'The API reported an error the client does not know', advice: 'Quote the request id to Permutive support.' },
-  UnspecifiedInternalError: { status: 500, summary: 'The API failed internally', advice: 'Transient: retried with backoff; quote the request id if it persists.' },
-  ValidationError: { status: 400, summary: 'The request failed validation', advice: 'Check the import id and the pagination token.' },
-  VerbNotImplemented: { status: 405, summary: 'The HTTP method is not supported here', advice: 'Only GET is supported on this route; check any proxy or transformClient.' }
+  AlreadyExists: {
+    status: 409,
+    summary: "The resource already exists",
+    advice: "Nothing to retry: the server says the thing you asked for exists already."
+  },
+  AuthorizationFailed: {
+    status: 403,
+    summary: "The request was not authorised",
+    advice: "Check that the API key belongs to the workspace that owns this import."
+  },
+  AuthorizationFailedForAPIKey: {
+    status: 403,
+    summary: "The API key is not allowed to do this",
+    advice: "Use a private key with access to this import's workspace."
+  },
+  AuthorizationFailedForUser: {
+    status: 403,
+    summary: "The user behind this key is not allowed to do this",
+    advice: "Ask a workspace admin for access to this import."
+  },
+  AuthorizationMissing: {
+    status: 401,
+    summary: "No API key was sent",
+    advice: "Set PERMUTIVE_API_KEY (or pass apiKey) so the client sends X-API-Key."
+  },
+  BadEncoding: {
+    status: 400,
+    summary: "The server could not decode the request",
+    advice: "Report it with the request id: the client sent something the API could not read."
+  },
+  BadOrigin: {
+    status: 403,
+    summary: "The request's origin is not allowed",
+    advice: "Call the API from your backend, not from a browser page."
+  },
+  DoesNotExist: {
+    status: 404,
+    summary: "The import does not exist",
+    advice: "Check the import id, and that your key's workspace owns the import."
+  },
+  InsufficientAPIKey: {
+    status: 403,
+    summary: "The API key lacks the rights for this call",
+    advice: "The Taxonomy API needs a private key; public keys are refused."
+  },
+  InvalidAPIKey: {
+    status: 401,
+    summary: "The API key was rejected",
+    advice: "Check PERMUTIVE_API_KEY: it must be a valid private key (a UUID)."
+  },
+  InvalidHeader: {
+    status: 400,
+    summary: "A request header was invalid",
+    advice: "Report it with the request id; check any headers a transformClient adds."
+  },
+  InvalidParameters: {
+    status: 400,
+    summary: "The request's parameters were invalid",
+    advice: "Check the import id and the pagination token you resumed from."
+  },
+  InvalidRequestBody: {
+    status: 400,
+    summary: "The request body was invalid",
+    advice: "Report it with the request id: this endpoint takes no body."
+  },
+  MissingHeader: {
+    status: 400,
+    summary: "A required request header was missing",
+    advice: "Report it with the request id; check any proxy between you and the API."
+  },
+  MissingOrigin: {
+    status: 400,
+    summary: "The request had no origin",
+    advice: "Report it with the request id; check any proxy between you and the API."
+  },
+  MissingParameters: {
+    status: 400,
+    summary: "A required parameter was missing",
+    advice: "Check the import id in the path."
+  },
+  MissingRequestBody: {
+    status: 400,
+    summary: "The request had no body",
+    advice: "Report it with the request id: this endpoint takes no body."
+  },
+  RouteDeprecated: {
+    status: 410,
+    summary: "This API route is deprecated",
+    advice: "Upgrade the client: the API no longer serves this route."
+  },
+  SchemeNotSupported: {
+    status: 400,
+    summary: "The authentication scheme is not supported",
+    advice: "Send the key as X-API-Key (the client does this by default)."
+  },
+  UnknownError: {
+    status: 500,
+    summary: "The API reported an error the client does not know",
+    advice: "Quote the request id to Permutive support."
+  },
+  UnspecifiedInternalError: {
+    status: 500,
+    summary: "The API failed internally",
+    advice: "Transient: retried with backoff; quote the request id if it persists."
+  },
+  ValidationError: {
+    status: 400,
+    summary: "The request failed validation",
+    advice: "Check the import id and the pagination token."
+  },
+  VerbNotImplemented: {
+    status: 405,
+    summary: "The HTTP method is not supported here",
+    advice: "Only GET is supported on this route; check any proxy or transformClient."
+  }
 } as const satisfies Record<string, { readonly status: number; readonly summary: string; readonly advice: string }>
 
 /**
@@ -184,7 +276,13 @@ export type ApiErrorTag = keyof typeof apiErrorDescriptions
  */
 export const apiErrorTags = Object.keys(apiErrorDescriptions) as ReadonlyArray<ApiErrorTag>
 
-const where = (e: { readonly importId?: string | undefined; readonly pageToken?: string | undefined; readonly segmentsEmitted?: number | undefined }) => {
+const where = (
+  e: {
+    readonly importId?: string | undefined
+    readonly pageToken?: string | undefined
+    readonly segmentsEmitted?: number | undefined
+  }
+) => {
   const parts: Array<string> = []
   if (e.importId !== undefined) parts.push(`import ${e.importId}`)
   parts.push(e.pageToken === undefined ? "first page" : `page token ${e.pageToken}`)
@@ -195,7 +293,11 @@ const where = (e: { readonly importId?: string | undefined; readonly pageToken?:
 const apiMessage = (tag: ApiErrorTag, e: ApiErrorInfo): string => {
   const d = apiErrorDescriptions[tag]
   const said = [e.apiMessage, e.causeText].filter((s): s is string => s !== undefined && s !== "")
-  const body = said.length > 0 ? `: ${said.join(": ")}` : e.bodyExcerpt !== undefined ? ` (body: ${JSON.stringify(e.bodyExcerpt)})` : ""
+  const body = said.length > 0
+    ? `: ${said.join(": ")}`
+    : e.bodyExcerpt !== undefined
+    ? ` (body: ${JSON.stringify(e.bodyExcerpt)})`
+    : ""
   const rid = e.requestId !== undefined ? `, request id ${e.requestId}` : ""
   return `${d.summary}${body} [HTTP ${e.status}${rid}; ${where(e)}]. ${d.advice}`
 }
@@ -217,7 +319,9 @@ const apiMessage = (tag: ApiErrorTag, e: ApiErrorInfo): string => {
  * @since 0.1.0
  * @category api errors
  */
-export class AlreadyExists extends Schema.TaggedError<AlreadyExists>("@effect-taxonomy/AlreadyExists")("AlreadyExists", ApiErrorFields) {
+export class AlreadyExists
+  extends Schema.TaggedError<AlreadyExists>("@effect-taxonomy/AlreadyExists")("AlreadyExists", ApiErrorFields)
+{
   override get message(): string {
     return apiMessage("AlreadyExists", this)
   }
@@ -240,7 +344,12 @@ export class AlreadyExists extends Schema.TaggedError<AlreadyExists>("@effect-ta
  * @since 0.1.0
  * @category api errors
  */
-export class AuthorizationFailed extends Schema.TaggedError<AuthorizationFailed>("@effect-taxonomy/AuthorizationFailed")("AuthorizationFailed", ApiErrorFields) {
+export class AuthorizationFailed
+  extends Schema.TaggedError<AuthorizationFailed>("@effect-taxonomy/AuthorizationFailed")(
+    "AuthorizationFailed",
+    ApiErrorFields
+  )
+{
   override get message(): string {
     return apiMessage("AuthorizationFailed", this)
   }
@@ -263,7 +372,12 @@ export class AuthorizationFailed extends Schema.TaggedError<AuthorizationFailed>
  * @since 0.1.0
  * @category api errors
  */
-export class AuthorizationFailedForAPIKey extends Schema.TaggedError<AuthorizationFailedForAPIKey>("@effect-taxonomy/AuthorizationFailedForAPIKey")("AuthorizationFailedForAPIKey", ApiErrorFields) {
+export class AuthorizationFailedForAPIKey
+  extends Schema.TaggedError<AuthorizationFailedForAPIKey>("@effect-taxonomy/AuthorizationFailedForAPIKey")(
+    "AuthorizationFailedForAPIKey",
+    ApiErrorFields
+  )
+{
   override get message(): string {
     return apiMessage("AuthorizationFailedForAPIKey", this)
   }
@@ -286,7 +400,12 @@ export class AuthorizationFailedForAPIKey extends Schema.TaggedError<Authorizati
  * @since 0.1.0
  * @category api errors
  */
-export class AuthorizationFailedForUser extends Schema.TaggedError<AuthorizationFailedForUser>("@effect-taxonomy/AuthorizationFailedForUser")("AuthorizationFailedForUser", ApiErrorFields) {
+export class AuthorizationFailedForUser
+  extends Schema.TaggedError<AuthorizationFailedForUser>("@effect-taxonomy/AuthorizationFailedForUser")(
+    "AuthorizationFailedForUser",
+    ApiErrorFields
+  )
+{
   override get message(): string {
     return apiMessage("AuthorizationFailedForUser", this)
   }
@@ -309,7 +428,12 @@ export class AuthorizationFailedForUser extends Schema.TaggedError<Authorization
  * @since 0.1.0
  * @category api errors
  */
-export class AuthorizationMissing extends Schema.TaggedError<AuthorizationMissing>("@effect-taxonomy/AuthorizationMissing")("AuthorizationMissing", ApiErrorFields) {
+export class AuthorizationMissing
+  extends Schema.TaggedError<AuthorizationMissing>("@effect-taxonomy/AuthorizationMissing")(
+    "AuthorizationMissing",
+    ApiErrorFields
+  )
+{
   override get message(): string {
     return apiMessage("AuthorizationMissing", this)
   }
@@ -332,7 +456,9 @@ export class AuthorizationMissing extends Schema.TaggedError<AuthorizationMissin
  * @since 0.1.0
  * @category api errors
  */
-export class BadEncoding extends Schema.TaggedError<BadEncoding>("@effect-taxonomy/BadEncoding")("BadEncoding", ApiErrorFields) {
+export class BadEncoding
+  extends Schema.TaggedError<BadEncoding>("@effect-taxonomy/BadEncoding")("BadEncoding", ApiErrorFields)
+{
   override get message(): string {
     return apiMessage("BadEncoding", this)
   }
@@ -355,7 +481,9 @@ export class BadEncoding extends Schema.TaggedError<BadEncoding>("@effect-taxono
  * @since 0.1.0
  * @category api errors
  */
-export class BadOrigin extends Schema.TaggedError<BadOrigin>("@effect-taxonomy/BadOrigin")("BadOrigin", ApiErrorFields) {
+export class BadOrigin
+  extends Schema.TaggedError<BadOrigin>("@effect-taxonomy/BadOrigin")("BadOrigin", ApiErrorFields)
+{
   override get message(): string {
     return apiMessage("BadOrigin", this)
   }
@@ -378,7 +506,9 @@ export class BadOrigin extends Schema.TaggedError<BadOrigin>("@effect-taxonomy/B
  * @since 0.1.0
  * @category api errors
  */
-export class DoesNotExist extends Schema.TaggedError<DoesNotExist>("@effect-taxonomy/DoesNotExist")("DoesNotExist", ApiErrorFields) {
+export class DoesNotExist
+  extends Schema.TaggedError<DoesNotExist>("@effect-taxonomy/DoesNotExist")("DoesNotExist", ApiErrorFields)
+{
   override get message(): string {
     return apiMessage("DoesNotExist", this)
   }
@@ -401,7 +531,10 @@ export class DoesNotExist extends Schema.TaggedError<DoesNotExist>("@effect-taxo
  * @since 0.1.0
  * @category api errors
  */
-export class InsufficientAPIKey extends Schema.TaggedError<InsufficientAPIKey>("@effect-taxonomy/InsufficientAPIKey")("InsufficientAPIKey", ApiErrorFields) {
+export class InsufficientAPIKey extends Schema.TaggedError<InsufficientAPIKey>("@effect-taxonomy/InsufficientAPIKey")(
+  "InsufficientAPIKey",
+  ApiErrorFields
+) {
   override get message(): string {
     return apiMessage("InsufficientAPIKey", this)
   }
@@ -424,7 +557,9 @@ export class InsufficientAPIKey extends Schema.TaggedError<InsufficientAPIKey>("
  * @since 0.1.0
  * @category api errors
  */
-export class InvalidAPIKey extends Schema.TaggedError<InvalidAPIKey>("@effect-taxonomy/InvalidAPIKey")("InvalidAPIKey", ApiErrorFields) {
+export class InvalidAPIKey
+  extends Schema.TaggedError<InvalidAPIKey>("@effect-taxonomy/InvalidAPIKey")("InvalidAPIKey", ApiErrorFields)
+{
   override get message(): string {
     return apiMessage("InvalidAPIKey", this)
   }
@@ -447,7 +582,9 @@ export class InvalidAPIKey extends Schema.TaggedError<InvalidAPIKey>("@effect-ta
  * @since 0.1.0
  * @category api errors
  */
-export class InvalidHeader extends Schema.TaggedError<InvalidHeader>("@effect-taxonomy/InvalidHeader")("InvalidHeader", ApiErrorFields) {
+export class InvalidHeader
+  extends Schema.TaggedError<InvalidHeader>("@effect-taxonomy/InvalidHeader")("InvalidHeader", ApiErrorFields)
+{
   override get message(): string {
     return apiMessage("InvalidHeader", this)
   }
@@ -470,7 +607,10 @@ export class InvalidHeader extends Schema.TaggedError<InvalidHeader>("@effect-ta
  * @since 0.1.0
  * @category api errors
  */
-export class InvalidParameters extends Schema.TaggedError<InvalidParameters>("@effect-taxonomy/InvalidParameters")("InvalidParameters", ApiErrorFields) {
+export class InvalidParameters extends Schema.TaggedError<InvalidParameters>("@effect-taxonomy/InvalidParameters")(
+  "InvalidParameters",
+  ApiErrorFields
+) {
   override get message(): string {
     return apiMessage("InvalidParameters", this)
   }
@@ -493,7 +633,10 @@ export class InvalidParameters extends Schema.TaggedError<InvalidParameters>("@e
  * @since 0.1.0
  * @category api errors
  */
-export class InvalidRequestBody extends Schema.TaggedError<InvalidRequestBody>("@effect-taxonomy/InvalidRequestBody")("InvalidRequestBody", ApiErrorFields) {
+export class InvalidRequestBody extends Schema.TaggedError<InvalidRequestBody>("@effect-taxonomy/InvalidRequestBody")(
+  "InvalidRequestBody",
+  ApiErrorFields
+) {
   override get message(): string {
     return apiMessage("InvalidRequestBody", this)
   }
@@ -516,7 +659,9 @@ export class InvalidRequestBody extends Schema.TaggedError<InvalidRequestBody>("
  * @since 0.1.0
  * @category api errors
  */
-export class MissingHeader extends Schema.TaggedError<MissingHeader>("@effect-taxonomy/MissingHeader")("MissingHeader", ApiErrorFields) {
+export class MissingHeader
+  extends Schema.TaggedError<MissingHeader>("@effect-taxonomy/MissingHeader")("MissingHeader", ApiErrorFields)
+{
   override get message(): string {
     return apiMessage("MissingHeader", this)
   }
@@ -539,7 +684,9 @@ export class MissingHeader extends Schema.TaggedError<MissingHeader>("@effect-ta
  * @since 0.1.0
  * @category api errors
  */
-export class MissingOrigin extends Schema.TaggedError<MissingOrigin>("@effect-taxonomy/MissingOrigin")("MissingOrigin", ApiErrorFields) {
+export class MissingOrigin
+  extends Schema.TaggedError<MissingOrigin>("@effect-taxonomy/MissingOrigin")("MissingOrigin", ApiErrorFields)
+{
   override get message(): string {
     return apiMessage("MissingOrigin", this)
   }
@@ -562,7 +709,10 @@ export class MissingOrigin extends Schema.TaggedError<MissingOrigin>("@effect-ta
  * @since 0.1.0
  * @category api errors
  */
-export class MissingParameters extends Schema.TaggedError<MissingParameters>("@effect-taxonomy/MissingParameters")("MissingParameters", ApiErrorFields) {
+export class MissingParameters extends Schema.TaggedError<MissingParameters>("@effect-taxonomy/MissingParameters")(
+  "MissingParameters",
+  ApiErrorFields
+) {
   override get message(): string {
     return apiMessage("MissingParameters", this)
   }
@@ -585,7 +735,10 @@ export class MissingParameters extends Schema.TaggedError<MissingParameters>("@e
  * @since 0.1.0
  * @category api errors
  */
-export class MissingRequestBody extends Schema.TaggedError<MissingRequestBody>("@effect-taxonomy/MissingRequestBody")("MissingRequestBody", ApiErrorFields) {
+export class MissingRequestBody extends Schema.TaggedError<MissingRequestBody>("@effect-taxonomy/MissingRequestBody")(
+  "MissingRequestBody",
+  ApiErrorFields
+) {
   override get message(): string {
     return apiMessage("MissingRequestBody", this)
   }
@@ -608,7 +761,9 @@ export class MissingRequestBody extends Schema.TaggedError<MissingRequestBody>("
  * @since 0.1.0
  * @category api errors
  */
-export class RouteDeprecated extends Schema.TaggedError<RouteDeprecated>("@effect-taxonomy/RouteDeprecated")("RouteDeprecated", ApiErrorFields) {
+export class RouteDeprecated
+  extends Schema.TaggedError<RouteDeprecated>("@effect-taxonomy/RouteDeprecated")("RouteDeprecated", ApiErrorFields)
+{
   override get message(): string {
     return apiMessage("RouteDeprecated", this)
   }
@@ -631,7 +786,10 @@ export class RouteDeprecated extends Schema.TaggedError<RouteDeprecated>("@effec
  * @since 0.1.0
  * @category api errors
  */
-export class SchemeNotSupported extends Schema.TaggedError<SchemeNotSupported>("@effect-taxonomy/SchemeNotSupported")("SchemeNotSupported", ApiErrorFields) {
+export class SchemeNotSupported extends Schema.TaggedError<SchemeNotSupported>("@effect-taxonomy/SchemeNotSupported")(
+  "SchemeNotSupported",
+  ApiErrorFields
+) {
   override get message(): string {
     return apiMessage("SchemeNotSupported", this)
   }
@@ -654,7 +812,10 @@ export class SchemeNotSupported extends Schema.TaggedError<SchemeNotSupported>("
  * @since 0.1.0
  * @category api errors
  */
-export class UnknownError extends Schema.TaggedError<UnknownError>("@effect-taxonomy/UnknownError")("UnknownError", { ...ApiErrorFields, reportedStatus: Schema.optional(Schema.Int) }) {
+export class UnknownError extends Schema.TaggedError<UnknownError>("@effect-taxonomy/UnknownError")("UnknownError", {
+  ...ApiErrorFields,
+  reportedStatus: Schema.optional(Schema.Int)
+}) {
   override get message(): string {
     return apiMessage("UnknownError", this)
   }
@@ -677,7 +838,12 @@ export class UnknownError extends Schema.TaggedError<UnknownError>("@effect-taxo
  * @since 0.1.0
  * @category api errors
  */
-export class UnspecifiedInternalError extends Schema.TaggedError<UnspecifiedInternalError>("@effect-taxonomy/UnspecifiedInternalError")("UnspecifiedInternalError", ApiErrorFields) {
+export class UnspecifiedInternalError
+  extends Schema.TaggedError<UnspecifiedInternalError>("@effect-taxonomy/UnspecifiedInternalError")(
+    "UnspecifiedInternalError",
+    ApiErrorFields
+  )
+{
   override get message(): string {
     return apiMessage("UnspecifiedInternalError", this)
   }
@@ -700,7 +866,9 @@ export class UnspecifiedInternalError extends Schema.TaggedError<UnspecifiedInte
  * @since 0.1.0
  * @category api errors
  */
-export class ValidationError extends Schema.TaggedError<ValidationError>("@effect-taxonomy/ValidationError")("ValidationError", ApiErrorFields) {
+export class ValidationError
+  extends Schema.TaggedError<ValidationError>("@effect-taxonomy/ValidationError")("ValidationError", ApiErrorFields)
+{
   override get message(): string {
     return apiMessage("ValidationError", this)
   }
@@ -723,7 +891,10 @@ export class ValidationError extends Schema.TaggedError<ValidationError>("@effec
  * @since 0.1.0
  * @category api errors
  */
-export class VerbNotImplemented extends Schema.TaggedError<VerbNotImplemented>("@effect-taxonomy/VerbNotImplemented")("VerbNotImplemented", ApiErrorFields) {
+export class VerbNotImplemented extends Schema.TaggedError<VerbNotImplemented>("@effect-taxonomy/VerbNotImplemented")(
+  "VerbNotImplemented",
+  ApiErrorFields
+) {
   override get message(): string {
     return apiMessage("VerbNotImplemented", this)
   }
@@ -838,7 +1009,9 @@ export class RateLimited extends Schema.TaggedError<RateLimited>("@effect-taxono
   bodyExcerpt: Schema.optional(Schema.String)
 }) {
   override get message(): string {
-    const wait = this.retryAfterMillis === undefined ? "no Retry-After given" : `asked to wait ${seconds(this.retryAfterMillis)}`
+    const wait = this.retryAfterMillis === undefined
+      ? "no Retry-After given"
+      : `asked to wait ${seconds(this.retryAfterMillis)}`
     const rid = this.requestId !== undefined ? `, request id ${this.requestId}` : ""
     return `Rate limited by the API, ${wait} [HTTP ${this.status}${rid}; ${where(this)}]. ` +
       `Retried with backoff; once retries run out, resume later from pageToken.`
@@ -1031,7 +1204,9 @@ export class InvalidImportId extends Schema.TaggedError<InvalidImportId>("@effec
   { ...RequestContextFields, importId: Schema.String }
 ) {
   override get message(): string {
-    return `Import id ${JSON.stringify(this.importId.length > 80 ? this.importId.slice(0, 80) + "…" : this.importId)} ` +
+    return `Import id ${
+      JSON.stringify(this.importId.length > 80 ? this.importId.slice(0, 80) + "…" : this.importId)
+    } ` +
       `is not a UUID (expected e.g. 9f87bd3e-32eb-4d15-8e85-17fb275fa809); no request was sent.`
   }
 }

@@ -97,14 +97,22 @@ export const SegmentFromWire: Schema.Schema<Segment, WireSegment> = Schema.trans
       const importId = wire.import_id ?? wire.importId
       if (importId === undefined) {
         return ParseResult.fail(
-          new ParseResult.Pointer("import_id", wire, new ParseResult.Missing(new AST.Type(AST.stringKeyword), "import_id is missing"))
+          new ParseResult.Pointer(
+            "import_id",
+            wire,
+            new ParseResult.Missing(new AST.Type(AST.stringKeyword), "import_id is missing")
+          )
         )
       }
       const updatedKey = wire.updated_at !== undefined ? "updated_at" : "updatedAt"
       const raw = wire.updated_at ?? wire.updatedAt
       if (raw === undefined) {
         return ParseResult.fail(
-          new ParseResult.Pointer("updated_at", wire, new ParseResult.Missing(new AST.Type(AST.stringKeyword), "updated_at is missing"))
+          new ParseResult.Pointer(
+            "updated_at",
+            wire,
+            new ParseResult.Missing(new AST.Type(AST.stringKeyword), "updated_at is missing")
+          )
         )
       }
       const parsed = Timestamp.parse(raw)

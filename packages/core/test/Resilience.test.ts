@@ -197,7 +197,9 @@ describe("what is retried", () => {
       )
       const error = yield* Effect.flip(idsOf(seed.importId)).pipe(
         Effect.provide(
-          TaxonomyClient.layer({ baseUrl: "http://x.local" }).pipe(Layer.provide(Layer.succeed(HttpClient.HttpClient, malformed)))
+          TaxonomyClient.layer({ baseUrl: "http://x.local" }).pipe(
+            Layer.provide(Layer.succeed(HttpClient.HttpClient, malformed))
+          )
         )
       )
       assert.strictEqual(error._tag, "MalformedResponse")
@@ -230,10 +232,21 @@ describe("what is retried", () => {
       const events = tracer.spans.flatMap((s) => s.events.map((e) => ({ span: s.name, ...e }))).filter((e) =>
         e.name === "taxonomy.retry"
       )
-      assert.deepStrictEqual(events.map((e) => [e.span, e.name, e.attributes["taxonomy.retry.attempt"], e.attributes["taxonomy.retry.reason"], e.attributes["http.response.status_code"]]), [
-        ["TaxonomyClient.page", "taxonomy.retry", 1, "UnknownError", 503],
-        ["TaxonomyClient.page", "taxonomy.retry", 2, "UnknownError", 503]
-      ])
+      assert.deepStrictEqual(
+        events.map((
+          e
+        ) => [
+          e.span,
+          e.name,
+          e.attributes["taxonomy.retry.attempt"],
+          e.attributes["taxonomy.retry.reason"],
+          e.attributes["http.response.status_code"]
+        ]),
+        [
+          ["TaxonomyClient.page", "taxonomy.retry", 1, "UnknownError", 503],
+          ["TaxonomyClient.page", "taxonomy.retry", 2, "UnknownError", 503]
+        ]
+      )
       for (const e of events) assert.isNumber(e.attributes["taxonomy.retry.delay_ms"])
       const lines = logger.lines.filter((l) => l.includes("retrying"))
       assert.strictEqual(lines.length, 2)
@@ -274,7 +287,9 @@ describe("timeouts", () => {
       assert.strictEqual((yield* Fiber.join(fiber)).length, 50)
       assert.deepStrictEqual(api.requests.map((r) => Option.getOrUndefined(r.page)), [1, 2, 2])
     }).pipe(
-      Effect.provide(memoryClient(api, { requestTimeout: "2 seconds", prefetch: 0, retry: { baseDelay: "10 millis" } })),
+      Effect.provide(
+        memoryClient(api, { requestTimeout: "2 seconds", prefetch: 0, retry: { baseDelay: "10 millis" } })
+      ),
       Effect.provide(logger.layer)
     )
   })
@@ -312,7 +327,10 @@ describe("resume", () => {
       const client = yield* Client
       const first: Array<string> = []
       const error = yield* Effect.flip(
-        Stream.runForEach(client.segments(big.importId, { retry: { maxAttempts: 3 } }), (s) => Effect.sync(() => first.push(s.id)))
+        Stream.runForEach(
+          client.segments(big.importId, { retry: { maxAttempts: 3 } }),
+          (s) => Effect.sync(() => first.push(s.id))
+        )
       )
       assert.strictEqual(error._tag, "UnknownError")
       assert.strictEqual(error.segmentsEmitted, 40)
@@ -335,8 +353,10 @@ describe("resume", () => {
       const client = yield* Client
       const first: Array<string> = []
       const error = yield* Effect.flip(
-        Stream.runForEach(client.segments(big.importId, { prefetch: 3 }), (s) =>
-          Effect.sync(() => first.push(s.id)).pipe(Effect.zipRight(Effect.sleep("1 millis"))))
+        Stream.runForEach(
+          client.segments(big.importId, { prefetch: 3 }),
+          (s) => Effect.sync(() => first.push(s.id)).pipe(Effect.zipRight(Effect.sleep("1 millis")))
+        )
       )
       assert.strictEqual(error._tag, "AuthorizationFailed")
       assert.strictEqual(error.segmentsEmitted, 30)
@@ -400,7 +420,8 @@ describe("prefetch", () => {
   }
 })
 
-const tcpHandles = () => process.getActiveResourcesInfo().filter((r) => r === "TCPSocketWrap" || r === "TCPServerWrap").length
+const tcpHandles = () =>
+  process.getActiveResourcesInfo().filter((r) => r === "TCPSocketWrap" || r === "TCPServerWrap").length
 
 describe("cancellation, over a real loopback server", () => {
   it.live("Stream.take: the prefetched request in flight is aborted and no socket is left open", () => {
@@ -418,13 +439,20 @@ describe("cancellation, over a real loopback server", () => {
         const taken = yield* Effect.flatMap(Client, (c) =>
           c.segments(big.importId).pipe(
             // by the 15th segment the prefetch of page 3 is on the wire
-            Stream.tap(() => ++seen === 15 ? FakeServer.waitUntil(server, (s) => s.exchanges.length === 3) : Effect.void),
+            Stream.tap(() =>
+              ++seen === 15 ? FakeServer.waitUntil(server, (s) => s.exchanges.length === 3) : Effect.void
+            ),
             Stream.take(15),
             Stream.runCollect
           )).pipe(
-            Effect.provide(NodeTaxonomyClient.layer({ baseUrl: server.url, apiKey: Redacted.make(apiKey), retry: fastRetry }))
+            Effect.provide(
+              NodeTaxonomyClient.layer({ baseUrl: server.url, apiKey: Redacted.make(apiKey), retry: fastRetry })
+            )
           )
-        assert.deepStrictEqual(Chunk.toReadonlyArray(taken).map((s) => s.id), big.segments.slice(0, 15).map((s) => s.id))
+        assert.deepStrictEqual(
+          Chunk.toReadonlyArray(taken).map((s) => s.id),
+          big.segments.slice(0, 15).map((s) => s.id)
+        )
         yield* FakeServer.waitUntil(server, (s) => s.exchanges[2]!.aborted)
         yield* FakeServer.waitUntil(server, (s) => s.connections.open === 0)
         return server
@@ -468,15 +496,21 @@ describe("cancellation, over a real loopback server", () => {
     })
     return Effect.scoped(Effect.gen(function*() {
       const server = yield* FakeServer.make(api)
-      const outcome = yield* Effect.flatMap(Client, (c) =>
-        Stream.runForEach(c.segments(seed.importId), (s) =>
-          s.code === api.imports.get(seed.importId)![5]!.code
-            // fail once the prefetch of page 2 is on the wire
-            ? Effect.zipRight(FakeServer.waitUntil(server, (s) => s.exchanges.length === 2), Effect.fail("downstream failed" as const))
-            : Effect.void)).pipe(
-          Effect.flip,
-          Effect.provide(NodeTaxonomyClient.layer({ baseUrl: server.url, apiKey: Redacted.make(apiKey) }))
-        )
+      const outcome = yield* Effect.flatMap(
+        Client,
+        (c) =>
+          Stream.runForEach(c.segments(seed.importId), (s) =>
+            s.code === api.imports.get(seed.importId)![5]!.code
+              // fail once the prefetch of page 2 is on the wire
+              ? Effect.zipRight(
+                FakeServer.waitUntil(server, (s) => s.exchanges.length === 2),
+                Effect.fail("downstream failed" as const)
+              )
+              : Effect.void)
+      ).pipe(
+        Effect.flip,
+        Effect.provide(NodeTaxonomyClient.layer({ baseUrl: server.url, apiKey: Redacted.make(apiKey) }))
+      )
       assert.strictEqual(outcome, "downstream failed")
       yield* FakeServer.waitUntil(server, (s) => s.exchanges[1]!.aborted && s.connections.open === 0)
     }))
@@ -491,17 +525,26 @@ describe("keep-alive", () => {
       faults: FaultPlan.scripted([{ page: 3, times: 1, fault: FaultPlan.keepAliveReset }])
     })
     const logger = recordingLogger()
-    return Effect.scoped(Effect.gen(function*() {
-      const server = yield* FakeServer.make(api)
-      const ids = yield* idsOf(seed.importId).pipe(
-        Effect.provide(NodeTaxonomyClient.layer({ baseUrl: server.url, apiKey: Redacted.make(apiKey), retry: fastRetry, prefetch: 0 }))
-      )
-      assert.deepStrictEqual(ids, seed.segments.map((s) => s.id))
-      const reset = server.exchanges.find((e) => e.resetByServer)!
-      assert.isTrue(reset.socketReused)
-      assert.strictEqual(reset.action, "KeepAliveReset")
-      assert.deepStrictEqual(api.requests.map((r) => Option.getOrUndefined(r.page)), [1, 2, 3, 3, 4, 5])
-      assert.strictEqual(logger.lines.filter((l) => l.includes("retrying after TransportError")).length, 1)
-    }).pipe(Effect.provide(logger.layer)))
+    return Effect.scoped(
+      Effect.gen(function*() {
+        const server = yield* FakeServer.make(api)
+        const ids = yield* idsOf(seed.importId).pipe(
+          Effect.provide(
+            NodeTaxonomyClient.layer({
+              baseUrl: server.url,
+              apiKey: Redacted.make(apiKey),
+              retry: fastRetry,
+              prefetch: 0
+            })
+          )
+        )
+        assert.deepStrictEqual(ids, seed.segments.map((s) => s.id))
+        const reset = server.exchanges.find((e) => e.resetByServer)!
+        assert.isTrue(reset.socketReused)
+        assert.strictEqual(reset.action, "KeepAliveReset")
+        assert.deepStrictEqual(api.requests.map((r) => Option.getOrUndefined(r.page)), [1, 2, 3, 3, 4, 5])
+        assert.strictEqual(logger.lines.filter((l) => l.includes("retrying after TransportError")).length, 1)
+      }).pipe(Effect.provide(logger.layer))
+    )
   })
 })

@@ -66,7 +66,9 @@ const assertNoKey = (
 
 const faults: ReadonlyArray<readonly [string, FaultPlan.Fault]> = [
   ...FakeTaxonomyApi.variants.map((v) => [`${v} (wrapper)`, FaultPlan.apiError(v, { cause: leak })] as const),
-  ...FakeTaxonomyApi.variants.map((v) => [`${v} (documented)`, FaultPlan.apiError(v, { form: "documented", cause: leak })] as const),
+  ...FakeTaxonomyApi.variants.map((v) =>
+    [`${v} (documented)`, FaultPlan.apiError(v, { form: "documented", cause: leak })] as const
+  ),
   ["text 400 echoing the key", FaultPlan.textBadRequest(`Invalid value for: header X-API-Key ${apiKey}`)],
   ["502 HTML", FaultPlan.serverError({ status: 502, body: "html" })],
   ["empty 503", FaultPlan.serverError({ status: 503, body: "empty" })],
@@ -85,7 +87,8 @@ describe("the API key never leaks", () => {
       Effect.gen(function*() {
         for (const [label, fault] of faults) {
           const api = FakeTaxonomyApi.make({ imports: [seed], pageSize: 10, faults: FaultPlan.always(fault) })
-          const outcome = yield* run(transport, api, { requestTimeout: "100 millis" }, (c) => Stream.runDrain(c.segments(seed.importId)))
+          const outcome = yield* run(transport, api, { requestTimeout: "100 millis" }, (c) =>
+            Stream.runDrain(c.segments(seed.importId)))
           assert.strictEqual(api.requests[0]!.headers["x-api-key"], apiKey, `${label}: the key was sent`)
           assertNoKey(label, outcome)
           if (fault._tag === "ApiError" || fault._tag === "TextBadRequest") {
@@ -99,12 +102,21 @@ describe("the API key never leaks", () => {
           ] as const
         ) {
           const api = FakeTaxonomyApi.make({ imports: [seed], pageSize: 10, faults: plan })
-          const outcome = yield* run(transport, api, {}, (c) => Stream.runDrain(c.segments(seed.importId, options)))
+          const outcome = yield* run(transport, api, {}, (c) =>
+            Stream.runDrain(c.segments(seed.importId, options)))
           assertNoKey(label, outcome)
         }
         const api = FakeTaxonomyApi.make({ imports: [seed] })
-        assertNoKey("invalid import id", yield* run(transport, api, {}, (c) => c.page(`x${apiKey}`.slice(0, 36))))
-        assertNoKey("invalid token", yield* run(transport, api, {}, (c) => Stream.runDrain(c.segments(seed.importId, { from: "" }))))
+        assertNoKey(
+          "invalid import id",
+          yield* run(transport, api, {}, (c) =>
+            c.page(`x${apiKey}`.slice(0, 36)))
+        )
+        assertNoKey(
+          "invalid token",
+          yield* run(transport, api, {}, (c) =>
+            Stream.runDrain(c.segments(seed.importId, { from: "" })))
+        )
       }), { timeout: 60_000 })
   }
 
@@ -121,14 +133,15 @@ describe("the API key never leaks", () => {
       )
       const tracer = recordingTracer()
       const logger = recordingLogger()
-      const error = yield* Effect.flatMap(TaxonomyClient.TaxonomyClient, (c) => Effect.flip(c.page(seed.importId))).pipe(
-        Effect.provide(NodeTaxonomyClient.layer({
-          baseUrl: `http://127.0.0.1:${port}`,
-          apiKey: Redacted.make(apiKey),
-          retry: { maxAttempts: 3, baseDelay: "1 millis" }
-        })),
-        Effect.provide(Layer.merge(tracer.layer, logger.layer))
-      )
+      const error = yield* Effect.flatMap(TaxonomyClient.TaxonomyClient, (c) => Effect.flip(c.page(seed.importId)))
+        .pipe(
+          Effect.provide(NodeTaxonomyClient.layer({
+            baseUrl: `http://127.0.0.1:${port}`,
+            apiKey: Redacted.make(apiKey),
+            retry: { maxAttempts: 3, baseDelay: "1 millis" }
+          })),
+          Effect.provide(Layer.merge(tracer.layer, logger.layer))
+        )
       assert.strictEqual(error._tag, "TransportError")
       assert.strictEqual((error as TaxonomyError.TransportError).reason, "ConnectionRefused")
       assert.include(error.message, `ECONNREFUSED 127.0.0.1:${port}`)
@@ -141,18 +154,24 @@ describe("the API key never leaks", () => {
   it.live("when a server echoes the request headers back in a 200 it cannot decode", () =>
     Effect.gen(function*() {
       const echo = HttpClient.make((request) =>
-        Effect.succeed(HttpClientResponse.fromWeb(request, new Response(JSON.stringify({ headers: request.headers }), { status: 200 })))
+        Effect.succeed(
+          HttpClientResponse.fromWeb(
+            request,
+            new Response(JSON.stringify({ headers: request.headers }), { status: 200 })
+          )
+        )
       )
       const tracer = recordingTracer()
       const logger = recordingLogger()
-      const error = yield* Effect.flatMap(TaxonomyClient.TaxonomyClient, (c) => Effect.flip(c.page(seed.importId))).pipe(
-        Effect.provide(
-          TaxonomyClient.layer({ apiKey: Redacted.make(apiKey), baseUrl: "http://echo.local" }).pipe(
-            Layer.provide(Layer.succeed(HttpClient.HttpClient, echo))
-          )
-        ),
-        Effect.provide(Layer.merge(tracer.layer, logger.layer))
-      )
+      const error = yield* Effect.flatMap(TaxonomyClient.TaxonomyClient, (c) => Effect.flip(c.page(seed.importId)))
+        .pipe(
+          Effect.provide(
+            TaxonomyClient.layer({ apiKey: Redacted.make(apiKey), baseUrl: "http://echo.local" }).pipe(
+              Layer.provide(Layer.succeed(HttpClient.HttpClient, echo))
+            )
+          ),
+          Effect.provide(Layer.merge(tracer.layer, logger.layer))
+        )
       assert.strictEqual(error._tag, "MalformedResponse")
       assert.include((error as TaxonomyError.MalformedResponse).excerpt, "\"x-api-key\":\"<redacted>\"")
       assertNoKey("echoed headers", { error, spans: tracer.spans, logs: logger.lines })

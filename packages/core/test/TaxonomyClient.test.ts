@@ -1,5 +1,5 @@
 import { TaxonomyClient } from "@effect-taxonomy/core/TaxonomyClient"
-import * as TaxonomyError from "@effect-taxonomy/core/TaxonomyError"
+import type * as TaxonomyError from "@effect-taxonomy/core/TaxonomyError"
 import { encodeSegment } from "@effect-taxonomy/core/WireFormat"
 import * as FakeTaxonomyApi from "@effect-taxonomy/testing/FakeTaxonomyApi"
 import * as FaultPlan from "@effect-taxonomy/testing/FaultPlan"
@@ -19,7 +19,9 @@ const segmentsOf = (importId: string) =>
 const failureOf = <A, E>(effect: Effect.Effect<A, E, TaxonomyClient>) =>
   Effect.map(Effect.exit(effect), (exit) => {
     if (Exit.isSuccess(exit)) assert.fail("expected a failure")
-    const failure = exit.cause._tag === "Fail" ? exit.cause.error : assert.fail(`expected a Fail cause, got ${exit.cause._tag}`)
+    const failure = exit.cause._tag === "Fail"
+      ? exit.cause.error
+      : assert.fail(`expected a Fail cause, got ${exit.cause._tag}`)
     return failure as E
   })
 
@@ -36,7 +38,12 @@ for (const transport of transports) {
         assert.deepStrictEqual(pages.map((p) => Option.getOrUndefined(p.totalCount)), Array(11).fill(503))
         assert.deepStrictEqual(
           pages.flatMap((p) => p.segments.map(encodeSegment)),
-          seed.segments.map((s) => ({ ...s, description: s.description ?? null, cpm: s.cpm ?? null, categories: s.categories ?? [] }))
+          seed.segments.map((s) => ({
+            ...s,
+            description: s.description ?? null,
+            cpm: s.cpm ?? null,
+            categories: s.categories ?? []
+          }))
         )
         // each page names the token that fetched it, which is the previous page's next token
         assert.deepStrictEqual(pages[0]!.token, Option.none())
@@ -84,7 +91,10 @@ for (const transport of transports) {
         assert.strictEqual(request.query, "pagination_token=ab%2Bc%2Fd%3D%3D")
         // the fake does not know this token: 400 text/plain
         assert.strictEqual(error._tag, "InvalidParameters")
-        assert.strictEqual((error as TaxonomyError.InvalidParameters).causeText, "Invalid value for: query parameter pagination_token")
+        assert.strictEqual(
+          (error as TaxonomyError.InvalidParameters).causeText,
+          "Invalid value for: query parameter pagination_token"
+        )
         assert.strictEqual((error as TaxonomyError.InvalidParameters).pageToken, "ab+c/d==")
       }).pipe(Effect.provide(clientLayer(transport, api)))
     })
@@ -97,7 +107,9 @@ for (const transport of transports) {
         assert.strictEqual(segments.length, 40)
         const tokens = api.requests.flatMap((r) => Option.toArray(r.token))
         assert.strictEqual(tokens.length, 9)
-        for (const token of tokens) assert.isTrue(token.includes("+") && token.includes("/") && token.includes("="), token)
+        for (const token of tokens) {
+          assert.isTrue(token.includes("+") && token.includes("/") && token.includes("="), token)
+        }
       }).pipe(Effect.provide(clientLayer(transport, api)))
     })
 
@@ -131,7 +143,15 @@ for (const transport of transports) {
       const api = FakeTaxonomyApi.make({ imports: [seedImport(5)] })
       return Effect.gen(function*() {
         const client = yield* TaxonomyClient
-        for (const bad of ["not-a-uuid", "", "9f87bd3e-32eb-4d15-8e85-17fb275fa80", "../../admin", "9f87bd3e 32eb 4d15 8e85 17fb275fa809"]) {
+        for (
+          const bad of [
+            "not-a-uuid",
+            "",
+            "9f87bd3e-32eb-4d15-8e85-17fb275fa80",
+            "../../admin",
+            "9f87bd3e 32eb 4d15 8e85 17fb275fa809"
+          ]
+        ) {
           const fromStream = yield* failureOf(Stream.runCollect(client.segments(bad)))
           const fromPage = yield* failureOf(client.page(bad))
           assert.strictEqual(fromStream._tag, "InvalidImportId")
@@ -170,12 +190,21 @@ for (const transport of transports) {
       const api = FakeTaxonomyApi.make({
         imports: [seed],
         pageSize: 10,
-        faults: FaultPlan.scripted([{ page: 2, times: 1, fault: FaultPlan.serverError({ status: 503, body: "empty" }) }])
+        faults: FaultPlan.scripted([{
+          page: 2,
+          times: 1,
+          fault: FaultPlan.serverError({ status: 503, body: "empty" })
+        }])
       })
       return Effect.gen(function*() {
         const segments = yield* segmentsOf(seed.importId)
         assert.deepStrictEqual(segments.map((s) => s.id), seed.segments.map((s) => s.id))
-        assert.deepStrictEqual(api.requests.map((r) => [Option.getOrUndefined(r.page), r.status]), [[1, 200], [2, 503], [2, 200], [3, 200]])
+        assert.deepStrictEqual(api.requests.map((r) => [Option.getOrUndefined(r.page), r.status]), [
+          [1, 200],
+          [2, 503],
+          [2, 200],
+          [3, 200]
+        ])
       }).pipe(Effect.provide(clientLayer(transport, api)))
     })
 

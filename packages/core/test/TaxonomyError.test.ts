@@ -1,9 +1,9 @@
 import * as TaxonomyClient from "@effect-taxonomy/core/TaxonomyClient"
-import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as TaxonomyError from "@effect-taxonomy/core/TaxonomyError"
 import * as FakeTaxonomyApi from "@effect-taxonomy/testing/FakeTaxonomyApi"
 import * as FaultPlan from "@effect-taxonomy/testing/FaultPlan"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -42,13 +42,22 @@ const expectedTag = (variant: FakeTaxonomyApi.Variant, form: FakeTaxonomyApi.Err
   return byStatus[FakeTaxonomyApi.variantStatus[variant]]!
 }
 
-const expectedMessage = (tag: TaxonomyError.ApiErrorTag, said: ReadonlyArray<string>, status: number, requestId: string) => {
+const expectedMessage = (
+  tag: TaxonomyError.ApiErrorTag,
+  said: ReadonlyArray<string>,
+  status: number,
+  requestId: string
+) => {
   const d = TaxonomyError.apiErrorDescriptions[tag]
-  return `${d.summary}: ${said.join(": ")} [HTTP ${status}, request id ${requestId}; import ${importId}, first page]. ${d.advice}`
+  return `${d.summary}: ${
+    said.join(": ")
+  } [HTTP ${status}, request id ${requestId}; import ${importId}, first page]. ${d.advice}`
 }
 
-const pageFailure = Effect.flatMap(TaxonomyClientTag, (client) =>
-  Effect.flip(client.page(importId, { retry: { maxAttempts: 1 } })))
+const pageFailure = Effect.flatMap(
+  TaxonomyClientTag,
+  (client) => Effect.flip(client.page(importId, { retry: { maxAttempts: 1 } }))
+)
 
 describe("TaxonomyError: the 23 variants × 3 envelope forms", () => {
   for (const transport of transports) {
@@ -156,7 +165,13 @@ describe("TaxonomyError: bodies that are not an error envelope", () => {
             "<html> <head><title>502 Bad Gateway</title></head> <body> <center><h1>502 Bad Gateway</h1></center> <hr><center>awselb/2.0</center> </body> </html>",
           transient: true
         },
-        { fault: FaultPlan.serverError({ status: 503, body: "empty" }), tag: "UnknownError", status: 503, excerpt: () => "", transient: true },
+        {
+          fault: FaultPlan.serverError({ status: 503, body: "empty" }),
+          tag: "UnknownError",
+          status: 503,
+          excerpt: () => "",
+          transient: true
+        },
         {
           fault: FaultPlan.serverError({ status: 504, body: "html" }),
           tag: "UnknownError",
@@ -246,7 +261,10 @@ describe("TaxonomyError: the client's own failures", () => {
         HttpClient.HttpClient,
         HttpClient.make((request) =>
           Effect.succeed(
-            HttpClientResponse.fromWeb(request, new Response(body, { status, headers: { "content-type": contentType } }))
+            HttpClientResponse.fromWeb(
+              request,
+              new Response(body, { status, headers: { "content-type": contentType } })
+            )
           )
         )
       ))
@@ -280,7 +298,9 @@ describe("TaxonomyError: the client's own failures", () => {
       assert.strictEqual(
         e.message,
         `The API's response is not a valid page: at elements[1].updated_at: ${e.problem} ` +
-          `[HTTP 200; import ${importId}, first page; body starts ${JSON.stringify(e.excerpt)}]. Not retried: report it with this message.`
+          `[HTTP 200; import ${importId}, first page; body starts ${
+            JSON.stringify(e.excerpt)
+          }]. Not retried: report it with this message.`
       )
     }))
 
@@ -298,7 +318,7 @@ describe("TaxonomyError: the client's own failures", () => {
       assert.strictEqual(noPagination.problem, "is missing")
       const array = (yield* malformed("[1, 2]")) as TaxonomyError.MalformedResponse
       assert.strictEqual(array.path, "(root)")
-      const badId = (yield* malformed(JSON.stringify({ elements: [{ ...seed.segments[0], id: 7 }], pagination: {} })))
+      const badId = yield* malformed(JSON.stringify({ elements: [{ ...seed.segments[0], id: 7 }], pagination: {} }))
       assert.strictEqual((badId as TaxonomyError.MalformedResponse).path, "elements[0].id")
     }))
 

@@ -82,7 +82,11 @@ const timestampArbitrary: FastCheck.Arbitrary<string> = FastCheck.oneof(
     }${t.fraction === undefined ? "" : `.${t.fraction}`}${t.zone}`
   ),
   FastCheck.tuple(
-    FastCheck.date({ min: new Date("1970-01-01T00:00:00Z"), max: new Date("2100-01-01T00:00:00Z"), noInvalidDate: true }),
+    FastCheck.date({
+      min: new Date("1970-01-01T00:00:00Z"),
+      max: new Date("2100-01-01T00:00:00Z"),
+      noInvalidDate: true
+    }),
     FastCheck.nat(40),
     FastCheck.string({ maxLength: 1 })
   ).map(([date, at, replacement]) => {
@@ -111,7 +115,11 @@ describe("timestamp parser", () => {
   it("reads every instant the way Date does, to the millisecond, with the microseconds kept", () => {
     FastCheck.assert(
       FastCheck.property(
-        FastCheck.date({ min: new Date("0100-01-01T00:00:00Z"), max: new Date("9999-12-31T23:59:59Z"), noInvalidDate: true }),
+        FastCheck.date({
+          min: new Date("0100-01-01T00:00:00Z"),
+          max: new Date("9999-12-31T23:59:59Z"),
+          noInvalidDate: true
+        }),
         FastCheck.integer({ min: 0, max: 999 }),
         (date, micros) => {
           const iso = date.toISOString().replace("Z", `${pad(micros, 3)}Z`)
@@ -133,7 +141,11 @@ describe("timestamp parser", () => {
  */
 const segmentArbitrary = FastCheck.tuple(
   Arbitrary.make(Segment),
-  FastCheck.date({ min: new Date("0000-01-01T00:00:00Z"), max: new Date("9999-12-31T23:59:59.999Z"), noInvalidDate: true })
+  FastCheck.date({
+    min: new Date("0000-01-01T00:00:00Z"),
+    max: new Date("9999-12-31T23:59:59.999Z"),
+    noInvalidDate: true
+  })
 ).map(([segment, date]) => new Segment({ ...segment, updatedAt: DateTime.unsafeMake(date) }))
 const primaryWire = segmentArbitrary.map((segment) => encodeSegment(segment) as Record<string, unknown>)
 
@@ -153,7 +165,11 @@ const tokenArbitrary = FastCheck.oneof(
   FastCheck.constant(""),
   FastCheck.base64String({ minLength: 4, maxLength: 24 })
 )
-const countArbitrary = FastCheck.oneof(FastCheck.constant(undefined), FastCheck.constant(null), FastCheck.nat(1_000_000))
+const countArbitrary = FastCheck.oneof(
+  FastCheck.constant(undefined),
+  FastCheck.constant(null),
+  FastCheck.nat(1_000_000)
+)
 
 const wrap = <A>(value: A, wrapped: boolean) => (wrapped && value !== undefined && value !== null ? { value } : value)
 
@@ -208,7 +224,10 @@ const junkArbitrary: FastCheck.Arbitrary<unknown> = FastCheck.oneof(
 )
 
 /** Every path into a JSON-like value, so a mutation can reach any field. */
-const pathsOf = (value: unknown, prefix: ReadonlyArray<string | number> = []): Array<ReadonlyArray<string | number>> => {
+const pathsOf = (
+  value: unknown,
+  prefix: ReadonlyArray<string | number> = []
+): Array<ReadonlyArray<string | number>> => {
   const here = [prefix]
   if (Array.isArray(value)) return here.concat(value.flatMap((v, i) => pathsOf(v, [...prefix, i])))
   if (typeof value === "object" && value !== null) {

@@ -1,5 +1,6 @@
 import { ImportId, Segment, updatedAtEpochMicros, updatedAtIso } from "@effect-taxonomy/core/Segment"
-import { PageToken, SegmentPage } from "@effect-taxonomy/core/SegmentPage"
+import type { SegmentPage } from "@effect-taxonomy/core/SegmentPage"
+import { PageToken } from "@effect-taxonomy/core/SegmentPage"
 import { decodePage, encodeSegment, SegmentFromWire } from "@effect-taxonomy/core/WireFormat"
 import { assert, describe, it } from "@effect/vitest"
 import * as DateTime from "effect/DateTime"
@@ -142,7 +143,11 @@ describe("WireFormat", () => {
   })
 
   it("reads absent, null and empty next tokens as the last page", () => {
-    for (const pagination of [{}, { next_token: null }, { next_token: "" }, { nextToken: { value: "" } }, { nextToken: null }]) {
+    for (
+      const pagination of [{}, { next_token: null }, { next_token: "" }, { nextToken: { value: "" } }, {
+        nextToken: null
+      }]
+    ) {
       assert.deepStrictEqual(decodeOk({ elements: [], pagination }).nextToken, Option.none())
     }
   })
@@ -184,7 +189,10 @@ describe("WireFormat", () => {
 
   it("rejects a bad timestamp with the path of the problem", () => {
     for (const bad of ["2023-04-12", "2023-02-30T00:00:00Z", "yesterday", "2023-04-12T11:27:00.716632"]) {
-      const issue = decodeErr({ elements: [specExample.elements[0], { ...specExample.elements[0], updated_at: bad }], pagination: {} })
+      const issue = decodeErr({
+        elements: [specExample.elements[0], { ...specExample.elements[0], updated_at: bad }],
+        pagination: {}
+      })
       assert.deepStrictEqual(issue.path, ["elements", 1, "updated_at"], bad)
     }
   })
@@ -202,7 +210,10 @@ describe("WireFormat", () => {
       ["elements", 0, "id"]
     )
     assert.deepStrictEqual(decodeErr({ elements: [] }).path, ["pagination"])
-    assert.deepStrictEqual(decodeErr({ elements: [], pagination: { total_count: -1 } }).path, ["pagination", "total_count"])
+    assert.deepStrictEqual(decodeErr({ elements: [], pagination: { total_count: -1 } }).path, [
+      "pagination",
+      "total_count"
+    ])
   })
 
   it("encodes a segment to the primary wire form and back", () => {

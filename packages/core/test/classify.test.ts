@@ -1,6 +1,6 @@
+import * as TaxonomyError from "@effect-taxonomy/core/TaxonomyError"
 import { assert, describe, it } from "@effect/vitest"
 import { classifyResponse, excerpt, parseRetryAfter, transportReason } from "../src/internal/classify.js"
-import * as TaxonomyError from "@effect-taxonomy/core/TaxonomyError"
 
 const now = Date.UTC(2026, 11, 3, 12, 0, 0)
 const base = {
@@ -63,18 +63,32 @@ describe("classifyResponse: bodies that are not an envelope", () => {
     assert.isTrue(TaxonomyError.isTransient(empty))
     const truncated = classifyResponse({ ...base, status: 500, body: "{\"requestId\": \"abc\", \"error\": {\"Unspec" })
     assert.strictEqual(truncated._tag, "UnspecifiedInternalError")
-    assert.strictEqual((truncated as TaxonomyError.UnspecifiedInternalError).bodyExcerpt, "{\"requestId\": \"abc\", \"error\": {\"Unspec")
+    assert.strictEqual(
+      (truncated as TaxonomyError.UnspecifiedInternalError).bodyExcerpt,
+      "{\"requestId\": \"abc\", \"error\": {\"Unspec"
+    )
     assert.isTrue(TaxonomyError.isTransient(truncated))
   })
 
   it("treats a non-JSON 501 as transient but a JSON VerbNotImplemented 501 as not", () => {
-    assert.isTrue(TaxonomyError.isTransient(classifyResponse({ ...base, status: 501, contentType: "text/html", body: "<h1>no</h1>" })))
-    assert.isFalse(TaxonomyError.isTransient(classifyResponse({ ...base, status: 501, body: "{\"requestId\":\"r\",\"error\":{\"VerbNotImplemented\":{}}}" })))
+    assert.isTrue(
+      TaxonomyError.isTransient(
+        classifyResponse({ ...base, status: 501, contentType: "text/html", body: "<h1>no</h1>" })
+      )
+    )
+    assert.isFalse(
+      TaxonomyError.isTransient(
+        classifyResponse({ ...base, status: 501, body: "{\"requestId\":\"r\",\"error\":{\"VerbNotImplemented\":{}}}" })
+      )
+    )
   })
 
   it("maps 401 to InvalidAPIKey when a key was sent and AuthorizationMissing when none was", () => {
     assert.strictEqual(classifyResponse({ ...base, status: 401, body: "" })._tag, "InvalidAPIKey")
-    assert.strictEqual(classifyResponse({ ...base, keySent: false, status: 401, body: "" })._tag, "AuthorizationMissing")
+    assert.strictEqual(
+      classifyResponse({ ...base, keySent: false, status: 401, body: "" })._tag,
+      "AuthorizationMissing"
+    )
   })
 
   it("follows the status mapping of WIRE-FORMAT §4", () => {
@@ -117,7 +131,10 @@ describe("classifyResponse: bodies that are not an envelope", () => {
     const e = classifyResponse({
       ...base,
       status: 404,
-      body: JSON.stringify({ requestId: "6a1f0c2e-0000-4000-8000-000000000001", error: { DoesNotExist: { c: "gone" } } })
+      body: JSON.stringify({
+        requestId: "6a1f0c2e-0000-4000-8000-000000000001",
+        error: { DoesNotExist: { c: "gone" } }
+      })
     }) as TaxonomyError.DoesNotExist
     assert.strictEqual(e.requestId, "6a1f0c2e-0000-4000-8000-000000000001")
     assert.strictEqual(e.importId, base.importId)
@@ -140,8 +157,14 @@ describe("transportReason", () => {
       reason: "ConnectionRefused",
       description: "connect ECONNREFUSED 127.0.0.1:9"
     })
-    assert.strictEqual(transportReason(Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" })).reason, "ConnectionReset")
-    assert.strictEqual(transportReason(Object.assign(new Error("getaddrinfo ENOTFOUND x"), { code: "ENOTFOUND" })).reason, "DnsLookup")
+    assert.strictEqual(
+      transportReason(Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" })).reason,
+      "ConnectionReset"
+    )
+    assert.strictEqual(
+      transportReason(Object.assign(new Error("getaddrinfo ENOTFOUND x"), { code: "ENOTFOUND" })).reason,
+      "DnsLookup"
+    )
     assert.deepStrictEqual(transportReason(new Error("boom")), { reason: "Other", description: "boom" })
   })
 })

@@ -61,4 +61,3 @@ export const recordingLogger = () => {
     layer: Layer.mergeAll(Logger.remove(Logger.defaultLogger), Logger.add(logger), Logger.minimumLogLevel(LogLevel.All))
   }
 }
-

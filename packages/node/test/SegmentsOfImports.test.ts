@@ -9,8 +9,8 @@ import * as FakeServer from "@effect-taxonomy/testing/FakeServer"
 import * as FakeTaxonomyApi from "@effect-taxonomy/testing/FakeTaxonomyApi"
 import * as FaultPlan from "@effect-taxonomy/testing/FaultPlan"
 import * as SeedData from "@effect-taxonomy/testing/SeedData"
-import { assert, describe, it } from "@effect/vitest"
 import * as HttpClient from "@effect/platform/HttpClient"
+import { assert, describe, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -63,7 +63,9 @@ describe("segmentsOfImports over loopback", () => {
       for (const seed of imports) {
         const mine = got.filter((s) => s.importId === seed.importId).map((s) => s.segment.id)
         assert.deepStrictEqual(mine, seed.segments.map((s) => s.id))
-        assert.isTrue(got.filter((s) => s.importId === seed.importId).every((s) => s.segment.importId === seed.importId))
+        assert.isTrue(
+          got.filter((s) => s.importId === seed.importId).every((s) => s.segment.importId === seed.importId)
+        )
       }
       // one request per page (an empty import still takes one), never more than 3 at once
       const pagesOf = (n: number) => Math.max(1, Math.ceil(n / pageSize))
@@ -73,7 +75,13 @@ describe("segmentsOfImports over loopback", () => {
       const firstOf = (id: string) => got.findIndex((s) => s.importId === id)
       const lastOf = (id: string) => got.map((s) => s.importId).lastIndexOf(id as typeof got[number]["importId"])
       const withSegments = imports.filter((i) => i.segments.length > pageSize)
-      assert.isTrue(withSegments.some((a) => withSegments.some((b) => a !== b && firstOf(b.importId) < lastOf(a.importId) && firstOf(b.importId) > firstOf(a.importId))))
+      assert.isTrue(
+        withSegments.some((a) =>
+          withSegments.some((b) =>
+            a !== b && firstOf(b.importId) < lastOf(a.importId) && firstOf(b.importId) > firstOf(a.importId)
+          )
+        )
+      )
     })))
 
   it.live("a 429 on one import pauses every import for the Retry-After, then all finish", () =>
@@ -100,7 +108,9 @@ describe("segmentsOfImports over loopback", () => {
       assert.strictEqual(exchanges.filter((e) => e.status === 429).length, 1)
       // requests already on their way when the 429 went out may land just after it;
       // after that, nothing reaches the server until the second is over
-      const paused = exchanges.filter((e) => e.receivedAt > limit.receivedAt + 100 && e.receivedAt < limit.receivedAt + 990)
+      const paused = exchanges.filter((e) =>
+        e.receivedAt > limit.receivedAt + 100 && e.receivedAt < limit.receivedAt + 990
+      )
       assert.deepStrictEqual(paused.map((e) => e.url), [])
       const after = exchanges.filter((e) => e.receivedAt >= limit.receivedAt + 990)
       // the retry of the limited page, and the other imports' remaining pages
@@ -139,7 +149,11 @@ describe("segmentsOfImports over loopback", () => {
         imports,
         pageSize,
         apiKey: key,
-        faults: FaultPlan.scripted([{ importId: broken.importId, page: 3, fault: FaultPlan.apiError("UnspecifiedInternalError") }])
+        faults: FaultPlan.scripted([{
+          importId: broken.importId,
+          page: 3,
+          fault: FaultPlan.apiError("UnspecifiedInternalError")
+        }])
       })
       const server = yield* FakeServer.make(api)
       const client = yield* clientFor(server.url, { now: 0, max: 0 })
@@ -178,7 +192,9 @@ describe("segmentsOfImports over loopback", () => {
 
       const got = Chunk.toReadonlyArray(
         yield* Stream.runCollect(
-          client.segmentsOfImports([a.importId, b.importId, a.importId], { from: { [a.importId]: api.tokenFor(a.importId, 2) } })
+          client.segmentsOfImports([a.importId, b.importId, a.importId], {
+            from: { [a.importId]: api.tokenFor(a.importId, 2) }
+          })
         )
       )
       assert.deepStrictEqual(

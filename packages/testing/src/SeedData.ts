@@ -7,8 +7,8 @@
  *
  * @since 0.1.0
  */
-import * as internal from "./internal/seedData.js"
 import * as Prng from "./internal/prng.js"
+import * as internal from "./internal/seedData.js"
 
 /**
  * A segment exactly as the API sends it in its snake_case wire form (the
@@ -166,8 +166,7 @@ export const generateImport: (options: GenerateImportOptions) => SeedImport = in
  * @since 0.1.0
  * @category constructors
  */
-export const generateImports: (options: GenerateImportsOptions) => ReadonlyArray<SeedImport> =
-  internal.generateImports
+export const generateImports: (options: GenerateImportsOptions) => ReadonlyArray<SeedImport> = internal.generateImports
 
 /**
  * A deterministic UUID v4 (version nibble `4`, RFC 4122 variant) derived
@@ -200,5 +199,4 @@ export const uuid = (...parts: ReadonlyArray<string | number>): string => Prng.u
  * @since 0.1.0
  * @category predicates
  */
-export const isUuid = (s: string): boolean =>
-  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s)
+export const isUuid = (s: string): boolean => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s)

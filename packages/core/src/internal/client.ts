@@ -78,7 +78,9 @@ const resolveSettings = (
 ): Settings =>
   options === undefined ? base : {
     retry: RetryPolicy.resolve(options.retry, base.retry),
-    requestTimeout: options.requestTimeout !== undefined ? Duration.decode(options.requestTimeout) : base.requestTimeout,
+    requestTimeout: options.requestTimeout !== undefined
+      ? Duration.decode(options.requestTimeout)
+      : base.requestTimeout,
     prefetch: options.prefetch !== undefined ? checkPrefetch(options.prefetch) : base.prefetch
   }
 
@@ -160,7 +162,8 @@ const startAttempt = <A, E, E1>(
 const awaitAttempt = <A, E, E1>(attempt: Attempt<A, E>, onTimeout: () => E1): Effect.Effect<A, E | E1> =>
   Effect.flatMap(
     Fiber.await(attempt.fiber),
-    (exit): Effect.Effect<A, E | E1> => exit._tag === "Failure" && attempt.state.timedOut ? Effect.fail(onTimeout()) : exit
+    (exit): Effect.Effect<A, E | E1> =>
+      exit._tag === "Failure" && attempt.state.timedOut ? Effect.fail(onTimeout()) : exit
   )
 
 /**
@@ -228,7 +231,10 @@ export const withProgress = <E extends Errors.TaxonomyError>(
 ): E => {
   const Ctor = error.constructor as new(props: object, disableValidation: boolean) => E
   const { _tag, pageToken: _, ...fields } = error as E & Record<string, unknown>
-  return new Ctor({ ...fields, ...(resumeToken !== undefined ? { pageToken: resumeToken } : {}), segmentsEmitted }, true)
+  return new Ctor(
+    { ...fields, ...(resumeToken !== undefined ? { pageToken: resumeToken } : {}), segmentsEmitted },
+    true
+  )
 }
 
 type StepState =
@@ -368,7 +374,11 @@ export const make = (options: TaxonomyClient.Options = {}) =>
                 json = JSON.parse(body)
               } catch (cause) {
                 return Effect.fail(
-                  malformed(fetched, "(body)", body === "" ? "the body is empty" : `not JSON (${(cause as Error).message})`)
+                  malformed(
+                    fetched,
+                    "(body)",
+                    body === "" ? "the body is empty" : `not JSON (${(cause as Error).message})`
+                  )
                 )
               }
               const pagination = Fast.pagination(json)
@@ -598,10 +608,16 @@ export const make = (options: TaxonomyClient.Options = {}) =>
         }
         const buffered = s.prefetch > 1
 
-        const step = (state: StepState): Effect.Effect<readonly [SegmentPage, Option.Option<StepState>], Errors.TaxonomyError> => {
+        const step = (
+          state: StepState
+        ): Effect.Effect<readonly [SegmentPage, Option.Option<StepState>], Errors.TaxonomyError> => {
           if (state._tag === "Loop") {
             return Effect.fail(
-              new Errors.PaginationLoop({ importId: input.importId, pageToken: state.token, repeatedToken: state.token }, true)
+              new Errors.PaginationLoop({
+                importId: input.importId,
+                pageToken: state.token,
+                repeatedToken: state.token
+              }, true)
             )
           }
           return Effect.flatMap(
@@ -637,10 +653,12 @@ export const make = (options: TaxonomyClient.Options = {}) =>
         let stream: Stream.Stream<A, Errors.TaxonomyError> = buffered
           ? Stream.paginateEffect(initial, step).pipe(
             Stream.buffer({ capacity: s.prefetch - 1 }),
-            Stream.mapChunks((pages) => Chunk.flatMap(pages, (page) => {
-              delivered(page)
-              return emit(page)
-            }))
+            Stream.mapChunks((pages) =>
+              Chunk.flatMap(pages, (page) => {
+                delivered(page)
+                return emit(page)
+              })
+            )
           )
           : Stream.paginateChunkEffect(
             initial,
@@ -653,7 +671,10 @@ export const make = (options: TaxonomyClient.Options = {}) =>
             Effect.suspend(() =>
               // every segment was already emitted: the stream is only closing
               finished ? Effect.never : Effect.fail(
-                new Errors.DeadlineExceeded({ importId: input.importId, deadlineMillis: Duration.toMillis(deadline) }, true)
+                new Errors.DeadlineExceeded(
+                  { importId: input.importId, deadlineMillis: Duration.toMillis(deadline) },
+                  true
+                )
               )
             )
           )
@@ -707,7 +728,10 @@ export const make = (options: TaxonomyClient.Options = {}) =>
                 from: from?.[importId]
               },
               gate,
-              (page) => Chunk.unsafeFromArray(page.segments.map((segment): TaxonomyClient.ImportSegment => ({ importId, segment })))
+              (page) =>
+                Chunk.unsafeFromArray(
+                  page.segments.map((segment): TaxonomyClient.ImportSegment => ({ importId, segment }))
+                )
             ),
           { concurrency }
         ).pipe(

@@ -146,7 +146,9 @@ export const reasonPhrase = (status: number): string => reasonPhrases[status] ??
 
 /** @internal */
 export const docsUrl = (variant: Variant): string =>
-  `https://developer.permutive.com/reference/errors#${variant.replace(/[A-Z]/g, (c, i) => (i > 0 ? "-" : "") + c.toLowerCase())}`
+  `https://developer.permutive.com/reference/errors#${
+    variant.replace(/[A-Z]/g, (c, i) => (i > 0 ? "-" : "") + c.toLowerCase())
+  }`
 
 /** @internal */
 export interface ErrorBodyOptions {

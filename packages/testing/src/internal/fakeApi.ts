@@ -111,9 +111,12 @@ export const make = (options: FakeTaxonomyApi.Options): FakeTaxonomyApi.FakeTaxo
       }
       : {}
 
+    // assigned once below, but read by `finish` (declared first): they cannot be `const`
+    /* eslint-disable prefer-const */
     let offset: number | undefined
     let page: number | undefined
     let fault: FaultPlan.Fault | undefined
+    /* eslint-enable prefer-const */
     const finish = (
       status: number,
       replyHeaders: Record<string, string>,
@@ -193,7 +196,9 @@ export const make = (options: FakeTaxonomyApi.Options): FakeTaxonomyApi.FakeTaxo
       return apiError("DoesNotExist", `No route for ${method} ${path}`)
     }
     if (method !== "GET") {
-      return apiError("VerbNotImplemented", `Method ${method} is not allowed on ${path}`, { allow: cors ? "GET, OPTIONS" : "GET" })
+      return apiError("VerbNotImplemented", `Method ${method} is not allowed on ${path}`, {
+        allow: cors ? "GET, OPTIONS" : "GET"
+      })
     }
 
     // authentication
@@ -282,7 +287,11 @@ export const make = (options: FakeTaxonomyApi.Options): FakeTaxonomyApi.FakeTaxo
           case "json":
             return finish(fault.status, { "content-type": "application/json", ...extra }, envelope)
           case "truncated-json":
-            return finish(fault.status, { "content-type": "application/json", ...extra }, envelope.slice(0, half(envelope.length)))
+            return finish(
+              fault.status,
+              { "content-type": "application/json", ...extra },
+              envelope.slice(0, half(envelope.length))
+            )
           case "html":
             return finish(fault.status, { "content-type": "text/html", ...extra }, Errors.gatewayHtml(fault.status))
           case "empty":

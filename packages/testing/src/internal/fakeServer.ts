@@ -70,7 +70,10 @@ export const start = (
     const socket = req.socket
     const previous = served.get(socket) ?? 0
     served.set(socket, previous + 1)
-    const reply = api.handle({ method: req.method ?? "GET", url: req.url ?? "/", headers: flattenHeaders(req.headers) }, clock())
+    const reply = api.handle(
+      { method: req.method ?? "GET", url: req.url ?? "/", headers: flattenHeaders(req.headers) },
+      clock()
+    )
     const exchange: MutableExchange = {
       index: exchanges.length,
       receivedAt: Date.now(),
