@@ -52,7 +52,8 @@ export const countOrAdvice = (importId: string): Effect.Effect<string, never, Ta
       MalformedResponse: stop,
       PaginationLoop: stop,
       InvalidImportId: (e) => Effect.succeed(`not an import id: ${e.importId}`),
-      InvalidPageToken: stop
+      InvalidPageToken: stop,
+      InvalidOptions: fixConfig
     })
   )
 

@@ -19,6 +19,8 @@ export const describeError = (error: TaxonomyError): string => {
       return `"${error.importId}" is not an import id. An import id is a UUID, like 9f87bd3e-32eb-4d15-8e85-17fb275fa809.`
     case "InvalidPageToken":
       return "The page to resume from is empty: the import was already complete."
+    case "InvalidOptions":
+      return `This page's Taxonomy client is misconfigured (${error.option} ${error.problem}). Please report it.`
     case "DoesNotExist":
       return `There is no import ${error.importId ?? ""}. Check the id, and that it belongs to this site's workspace.`
     case "RateLimited":

@@ -5,7 +5,8 @@
  *   (23 of them, named exactly as the contract names them).
  * - The client's own failures: {@link RateLimited}, {@link TransportError},
  *   {@link RequestTimeout}, {@link DeadlineExceeded}, {@link MalformedResponse},
- *   {@link PaginationLoop}, {@link InvalidImportId}, {@link InvalidPageToken}.
+ *   {@link PaginationLoop}, {@link InvalidImportId}, {@link InvalidPageToken},
+ *   {@link InvalidOptions}.
  *
  * Every error carries the import id and the pagination token of the request
  * it concerns, and, when it ends a stream, how many segments were emitted
@@ -108,6 +109,7 @@ export interface ApiErrorInfo {
   readonly causeText?: string | undefined
   readonly apiMessage?: string | undefined
   readonly bodyExcerpt?: string | undefined
+  readonly retryAfterMillis?: number | undefined
   readonly segmentsEmitted?: number | undefined
 }
 
@@ -155,7 +157,7 @@ export const apiErrorDescriptions = {
   BadEncoding: {
     status: 400,
     summary: "The server could not decode the request",
-    advice: "Report it with the request id: the client sent something the API could not read."
+    advice: "Report it: the client sent something the API could not read."
   },
   BadOrigin: {
     status: 403,
@@ -180,7 +182,7 @@ export const apiErrorDescriptions = {
   InvalidHeader: {
     status: 400,
     summary: "A request header was invalid",
-    advice: "Report it with the request id; check any headers a transformClient adds."
+    advice: "Check any headers a transformClient adds; report it if none does."
   },
   InvalidParameters: {
     status: 400,
@@ -190,17 +192,17 @@ export const apiErrorDescriptions = {
   InvalidRequestBody: {
     status: 400,
     summary: "The request body was invalid",
-    advice: "Report it with the request id: this endpoint takes no body."
+    advice: "Report it: this endpoint takes no body."
   },
   MissingHeader: {
     status: 400,
     summary: "A required request header was missing",
-    advice: "Report it with the request id; check any proxy between you and the API."
+    advice: "Check any proxy between you and the API; report it if there is none."
   },
   MissingOrigin: {
     status: 400,
     summary: "The request had no origin",
-    advice: "Report it with the request id; check any proxy between you and the API."
+    advice: "Check any proxy between you and the API; report it if there is none."
   },
   MissingParameters: {
     status: 400,
@@ -210,7 +212,7 @@ export const apiErrorDescriptions = {
   MissingRequestBody: {
     status: 400,
     summary: "The request had no body",
-    advice: "Report it with the request id: this endpoint takes no body."
+    advice: "Report it: this endpoint takes no body."
   },
   RouteDeprecated: {
     status: 410,
@@ -225,12 +227,12 @@ export const apiErrorDescriptions = {
   UnknownError: {
     status: 500,
     summary: "The API reported an error the client does not know",
-    advice: "Quote the request id to Permutive support."
+    advice: "Report it to Permutive support with this message if it persists."
   },
   UnspecifiedInternalError: {
     status: 500,
     summary: "The API failed internally",
-    advice: "Transient: retried with backoff; quote the request id if it persists."
+    advice: "Report it to Permutive support with this message if it persists."
   },
   ValidationError: {
     status: 400,
@@ -276,6 +278,10 @@ export type ApiErrorTag = keyof typeof apiErrorDescriptions
  */
 export const apiErrorTags = Object.keys(apiErrorDescriptions) as ReadonlyArray<ApiErrorTag>
 
+const seconds = (ms: number) => ms % 1000 === 0 ? `${ms / 1000}s` : `${(ms / 1000).toFixed(3)}s`
+
+const transientStatuses: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504])
+
 const where = (
   e: {
     readonly importId?: string | undefined
@@ -299,7 +305,22 @@ const apiMessage = (tag: ApiErrorTag, e: ApiErrorInfo): string => {
     ? ` (body: ${JSON.stringify(e.bodyExcerpt)})`
     : ""
   const rid = e.requestId !== undefined ? `, request id ${e.requestId}` : ""
-  return `${d.summary}${body} [HTTP ${e.status}${rid}; ${where(e)}]. ${d.advice}`
+  return `${d.summary}${body} [HTTP ${e.status}${rid}; ${where(e)}]. ${d.advice} ${retryNote(e)}`
+}
+
+/** Whether an API error is worth retrying; {@link isTransient} for the whole union. */
+const isTransientApiError = (e: ApiErrorInfo): boolean =>
+  transientStatuses.has(e.status) || (e.status >= 500 && e.bodyExcerpt !== undefined)
+
+/** The sentence of every API error's message that says whether retrying helps. */
+const retryNote = (e: ApiErrorInfo): string => {
+  if (!isTransientApiError(e)) return "Not transient: retrying will not help."
+  const wait = e.retryAfterMillis !== undefined
+    ? ` The server asked to wait ${
+      seconds(e.retryAfterMillis)
+    } (Retry-After); a wait beyond the retry policy's maxRetryAfter is not slept on.`
+    : ""
+  return `Transient: retried with backoff; if it persists, resume later from pageToken.${wait}`
 }
 
 /**
@@ -440,7 +461,7 @@ export class AuthorizationMissing
 }
 
 /**
- * `BadEncoding` (usually HTTP 400): the server could not decode the request. Report it with the request id: the client sent something the API could not read.
+ * `BadEncoding` (usually HTTP 400): the server could not decode the request. Report it: the client sent something the API could not read.
  *
  * @example
  * ```ts
@@ -566,7 +587,7 @@ export class InvalidAPIKey
 }
 
 /**
- * `InvalidHeader` (usually HTTP 400): a request header was invalid. Report it with the request id; check any headers a transformClient adds.
+ * `InvalidHeader` (usually HTTP 400): a request header was invalid. Check any headers a transformClient adds; report it if none does.
  *
  * @example
  * ```ts
@@ -617,7 +638,7 @@ export class InvalidParameters extends Schema.TaggedError<InvalidParameters>("@e
 }
 
 /**
- * `InvalidRequestBody` (usually HTTP 400): the request body was invalid. Report it with the request id: this endpoint takes no body.
+ * `InvalidRequestBody` (usually HTTP 400): the request body was invalid. Report it: this endpoint takes no body.
  *
  * @example
  * ```ts
@@ -643,7 +664,7 @@ export class InvalidRequestBody extends Schema.TaggedError<InvalidRequestBody>("
 }
 
 /**
- * `MissingHeader` (usually HTTP 400): a required request header was missing. Report it with the request id; check any proxy between you and the API.
+ * `MissingHeader` (usually HTTP 400): a required request header was missing. Check any proxy between you and the API; report it if there is none.
  *
  * @example
  * ```ts
@@ -668,7 +689,7 @@ export class MissingHeader
 }
 
 /**
- * `MissingOrigin` (usually HTTP 400): the request had no origin. Report it with the request id; check any proxy between you and the API.
+ * `MissingOrigin` (usually HTTP 400): the request had no origin. Check any proxy between you and the API; report it if there is none.
  *
  * @example
  * ```ts
@@ -719,7 +740,7 @@ export class MissingParameters extends Schema.TaggedError<MissingParameters>("@e
 }
 
 /**
- * `MissingRequestBody` (usually HTTP 400): the request had no body. Report it with the request id: this endpoint takes no body.
+ * `MissingRequestBody` (usually HTTP 400): the request had no body. Report it: this endpoint takes no body.
  *
  * @example
  * ```ts
@@ -796,7 +817,7 @@ export class SchemeNotSupported extends Schema.TaggedError<SchemeNotSupported>("
 }
 
 /**
- * `UnknownError` (usually HTTP 500): the API reported an error the client does not know. Quote the request id to Permutive support. `reportedStatus` is `s.code`, `apiCode` is `co`, `apiMessage` is `m`.
+ * `UnknownError` (usually HTTP 500): the API reported an error the client does not know. Report it to Permutive support with this message if it persists. `reportedStatus` is `s.code`, `apiCode` is `co`, `apiMessage` is `m`.
  *
  * @example
  * ```ts
@@ -822,7 +843,7 @@ export class UnknownError extends Schema.TaggedError<UnknownError>("@effect-taxo
 }
 
 /**
- * `UnspecifiedInternalError` (usually HTTP 500): the API failed internally. Transient: retried with backoff; quote the request id if it persists.
+ * `UnspecifiedInternalError` (usually HTTP 500): the API failed internally. Report it to Permutive support with this message if it persists.
  *
  * @example
  * ```ts
@@ -977,8 +998,6 @@ export const ApiErrorClasses = {
   ValidationError,
   VerbNotImplemented
 } as const
-
-const seconds = (ms: number) => ms % 1000 === 0 ? `${ms / 1000}s` : `${(ms / 1000).toFixed(3)}s`
 
 /**
  * The server answered `429 Too Many Requests`. Retried automatically (waiting
@@ -1241,6 +1260,49 @@ export class InvalidPageToken extends Schema.TaggedError<InvalidPageToken>("@eff
 }
 
 /**
+ * An option given to the client or to one call is unusable: a prefetch that
+ * is not a whole number ≥ 0, `retry.maxAttempts` below 1, a duration that
+ * does not parse, an empty API key or one with a space or control character
+ * in it, a `from` entry for an import not in the list. Raised before any
+ * request is sent; never retried. `option` names the option (e.g.
+ * `retry.maxAttempts`); the key's value never appears.
+ *
+ * Options given to the layer are checked when it is built, and every
+ * operation of that client fails with this error; options given to one call
+ * fail only that call.
+ *
+ * @example
+ * ```ts
+ * import { TaxonomyClient } from "@effect-taxonomy/core/TaxonomyClient"
+ * import * as Effect from "effect/Effect"
+ * import * as Stream from "effect/Stream"
+ *
+ * const program = Effect.gen(function*() {
+ *   const client = yield* TaxonomyClient
+ *   return yield* Stream.runCount(client.segments("9f87bd3e-32eb-4d15-8e85-17fb275fa809", { prefetch: -1 }))
+ * }).pipe(Effect.catchTag("InvalidOptions", (e) => Effect.logError(e.option, e.problem)))
+ * ```
+ *
+ * @since 0.1.0
+ * @category client errors
+ */
+export class InvalidOptions extends Schema.TaggedError<InvalidOptions>("@effect-taxonomy/InvalidOptions")(
+  "InvalidOptions",
+  {
+    ...RequestContextFields,
+    /** The option, as you spell it in code: `prefetch`, `retry.maxAttempts`, `apiKey`, `from`... */
+    option: Schema.String,
+    /** What is wrong with it. */
+    problem: Schema.String
+  }
+) {
+  override get message(): string {
+    const scope = this.importId !== undefined ? ` (import ${this.importId})` : ""
+    return `Invalid option ${this.option}${scope}: ${this.problem}. No request was sent; not retried: fix the option.`
+  }
+}
+
+/**
  * The client's own failures (not one of the API's variants).
  *
  * @example
@@ -1262,6 +1324,7 @@ export type ClientError =
   | PaginationLoop
   | InvalidImportId
   | InvalidPageToken
+  | InvalidOptions
 
 /**
  * Everything a `TaxonomyClient` operation can fail with.
@@ -1278,7 +1341,7 @@ export type TaxonomyError = ApiError | ClientError
  * ```ts
  * import { TaxonomyErrorClasses } from "@effect-taxonomy/core/TaxonomyError"
  *
- * Object.keys(TaxonomyErrorClasses).length // 31
+ * Object.keys(TaxonomyErrorClasses).length // 32
  * const timeout = new TaxonomyErrorClasses.RequestTimeout({ timeoutMillis: 30_000 })
  * ```
  *
@@ -1294,7 +1357,8 @@ export const TaxonomyErrorClasses = {
   MalformedResponse,
   PaginationLoop,
   InvalidImportId,
-  InvalidPageToken
+  InvalidPageToken,
+  InvalidOptions
 } as const
 
 /**
@@ -1345,7 +1409,8 @@ export const TaxonomyError = Schema.Union(
   MalformedResponse,
   PaginationLoop,
   InvalidImportId,
-  InvalidPageToken
+  InvalidPageToken,
+  InvalidOptions
 )
 
 const tags: ReadonlySet<string> = new Set(Object.keys(TaxonomyErrorClasses))
@@ -1383,8 +1448,6 @@ export const isTaxonomyError = (u: unknown): u is TaxonomyError =>
  */
 export const isApiError = (u: unknown): u is ApiError => isTaxonomyError(u) && apiTags.has(u._tag)
 
-const transientStatuses: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504])
-
 /**
  * Whether retrying the same request can help: 408, 429, 500, 502, 503, 504,
  * transport failures, request timeouts, and any 5xx whose body was not a JSON
@@ -1413,8 +1476,49 @@ export const isTransient = (error: TaxonomyError): boolean => {
     case "PaginationLoop":
     case "InvalidImportId":
     case "InvalidPageToken":
+    case "InvalidOptions":
       return false
     default:
-      return transientStatuses.has(error.status) || (error.status >= 500 && error.bodyExcerpt !== undefined)
+      return isTransientApiError(error)
+  }
+}
+
+/**
+ * Whether the stream that ended with this error can be resumed from its
+ * `pageToken` (`segments(importId, { from: error.pageToken })`) to get
+ * exactly the segments not yet emitted: every error but a pagination loop
+ * (every page up to the loop was emitted; its token names a page already
+ * delivered) and bad input (nothing was fetched).
+ *
+ * @example
+ * ```ts
+ * import { TaxonomyClient } from "@effect-taxonomy/core/TaxonomyClient"
+ * import * as TaxonomyError from "@effect-taxonomy/core/TaxonomyError"
+ * import * as Effect from "effect/Effect"
+ * import * as Stream from "effect/Stream"
+ *
+ * const importId = "9f87bd3e-32eb-4d15-8e85-17fb275fa809"
+ * const once = Effect.gen(function*() {
+ *   const client = yield* TaxonomyClient
+ *   return client.segments(importId).pipe(
+ *     Stream.catchAll((error) =>
+ *       TaxonomyError.isResumable(error) ? client.segments(importId, { from: error.pageToken }) : Stream.fail(error)
+ *     )
+ *   )
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isResumable = (error: TaxonomyError): boolean => {
+  switch (error._tag) {
+    case "PaginationLoop":
+    case "InvalidImportId":
+    case "InvalidPageToken":
+    case "InvalidOptions":
+      return false
+    default:
+      return true
   }
 }

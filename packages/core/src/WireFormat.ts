@@ -159,7 +159,7 @@ const TokenValue = Schema.NullOr(Schema.Union(
 
 const CountValue = Schema.NullOr(Schema.Union(
   Schema.NonNegativeInt,
-  Schema.Struct({ value: Schema.NonNegativeInt })
+  Schema.Struct({ value: Schema.NullOr(Schema.NonNegativeInt) })
 ))
 
 /**
@@ -228,15 +228,21 @@ export interface PageBody {
   readonly totalCount: Option.Option<number>
 }
 
-const tokenOf = (value: typeof TokenValue.Type | undefined): string | undefined =>
-  value === undefined || value === null ? undefined : typeof value === "string" ? value : (value.value ?? undefined)
+/** A token in either form; `""` (like absent and `null`) is no token. */
+const tokenOf = (value: typeof TokenValue.Type | undefined): string | undefined => {
+  const token = value === undefined || value === null ? undefined : typeof value === "string" ? value : value.value
+  return token === null || token === "" ? undefined : token
+}
 
 const countOf = (value: typeof CountValue.Type | undefined): number | undefined =>
-  value === undefined || value === null ? undefined : typeof value === "number" ? value : value.value
+  value === undefined || value === null ? undefined : typeof value === "number" ? value : (value.value ?? undefined)
 
 /**
  * Reads a decoded {@link WirePage} into a {@link PageBody}: a next token that
- * is absent, `null` or `""` is `None` (the last page).
+ * is absent, `null` or `""` is `None` (the last page). When a page carries
+ * both spellings, the first one that holds a token wins (`next_token: ""`
+ * beside `nextToken: { value: "X" }` follows `X`: stopping early would lose
+ * pages, and a repeated token is caught by the loop guard).
  *
  * @example
  * ```ts
@@ -258,7 +264,7 @@ export const pageBody = (page: typeof WirePage.Type): PageBody => {
   const count = countOf(p.total_count) ?? countOf(p.totalCount)
   return {
     segments: page.elements ?? [],
-    nextToken: token === undefined || token === "" ? Option.none() : Option.some(PageToken.make(token)),
+    nextToken: token === undefined ? Option.none() : Option.some(PageToken.make(token)),
     totalCount: Option.fromNullable(count)
   }
 }

@@ -49,9 +49,12 @@ const expectedMessage = (
   requestId: string
 ) => {
   const d = TaxonomyError.apiErrorDescriptions[tag]
+  const retry = status === 500
+    ? "Transient: retried with backoff; if it persists, resume later from pageToken."
+    : "Not transient: retrying will not help."
   return `${d.summary}: ${
     said.join(": ")
-  } [HTTP ${status}, request id ${requestId}; import ${importId}, first page]. ${d.advice}`
+  } [HTTP ${status}, request id ${requestId}; import ${importId}, first page]. ${d.advice} ${retry}`
 }
 
 const pageFailure = Effect.flatMap(
@@ -128,7 +131,16 @@ describe("TaxonomyError: the 23 variants × 3 envelope forms", () => {
       "The import does not exist: Import 9f87bd3e-32eb-4d15-8e85-17fb275fa809 does not exist " +
         "[HTTP 404, request id e2cef6f6-296d-4044-b362-73fb2bce4a72; import 9f87bd3e-32eb-4d15-8e85-17fb275fa809, " +
         "page token MTIzNA==, 200 segments emitted before it]. " +
-        "Check the import id, and that your key's workspace owns the import."
+        "Check the import id, and that your key's workspace owns the import. " +
+        "Not transient: retrying will not help."
+    )
+    const gateway = new TaxonomyError.UnknownError({ status: 503, retryAfterMillis: 120_000, bodyExcerpt: "" })
+    assert.strictEqual(
+      gateway.message,
+      "The API reported an error the client does not know (body: \"\") [HTTP 503; first page]. " +
+        "Report it to Permutive support with this message if it persists. " +
+        "Transient: retried with backoff; if it persists, resume later from pageToken. " +
+        "The server asked to wait 120s (Retry-After); a wait beyond the retry policy's maxRetryAfter is not slept on."
     )
     for (const tag of TaxonomyError.apiErrorTags) {
       const d = TaxonomyError.apiErrorDescriptions[tag]

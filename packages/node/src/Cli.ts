@@ -121,6 +121,7 @@ export const exitCodeFor = (error: unknown): number => {
   switch (error._tag) {
     case "InvalidImportId":
     case "InvalidPageToken":
+    case "InvalidOptions":
     case "InvalidParameters":
     case "MissingParameters":
     case "ValidationError":

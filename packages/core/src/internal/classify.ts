@@ -47,12 +47,19 @@ export const parseRetryAfter = (value: string | undefined, now: number): number 
   if (trimmed === "") return undefined
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000
   if (/^\d+\.\d+$/.test(trimmed)) return Math.round(Number(trimmed) * 1000)
-  // HTTP-date (IMF-fixdate, and the obsolete RFC 850 / asctime forms Date.parse reads)
-  if (!/[a-zA-Z]/.test(trimmed)) return undefined
+  // an HTTP-date: IMF-fixdate, or the obsolete RFC 850 and asctime forms (RFC 9110 §5.6.7);
+  // anything else is unreadable (Date.parse alone reads "Retry 3000" as the year 3000)
+  if (!httpDate.some((form) => form.test(trimmed))) return undefined
   const at = Date.parse(trimmed)
   if (Number.isNaN(at)) return undefined
   return Math.max(0, at - now)
 }
+
+const httpDate: ReadonlyArray<RegExp> = [
+  /^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/,
+  /^[A-Za-z]{6,9}, \d{2}-[A-Za-z]{3}-\d{2} \d{2}:\d{2}:\d{2} GMT$/,
+  /^[A-Za-z]{3} [A-Za-z]{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/
+]
 
 const tagLikeKeys = ["_tag", "type", "kind", "name", "variant", "errorType", "status", "code"] as const
 
@@ -76,6 +83,8 @@ const wrapperKey = (obj: Record<string, unknown> | undefined): Found | undefined
     if (isVariant(key)) {
       const value = obj[key]
       if (value === null || asRecord(value) !== undefined) return { tag: key, payload: asRecord(value) }
+      // { "DoesNotExist": "Import ... does not exist" }: the text is the cause
+      if (typeof value === "string") return { tag: key, payload: { c: value } }
     }
   }
   return undefined
@@ -156,7 +165,10 @@ export const classifyResponse = (r: FailedResponse): Error.TaxonomyError => {
 
   if (json !== undefined) {
     const error = asRecord(json.error)
-    const found = wrapperKey(json) ?? wrapperKey(error) ?? tagField(error) ?? tagField(json)
+    // { "error": "InvalidAPIKey" }: the variant's name; { "error": "some text" }: the cause
+    const named: Found | undefined = isVariant(json.error) ? { tag: json.error, payload: undefined } : undefined
+    if (typeof json.error === "string" && named === undefined) fields.causeText = json.error
+    const found = wrapperKey(json) ?? wrapperKey(error) ?? tagField(error) ?? named ?? tagField(json)
     if (error !== undefined) {
       // the documented envelope: { request_id, error: { status, code, message, cause, docs } }
       fields.apiStatus = str(error.status)
@@ -181,7 +193,7 @@ export const classifyResponse = (r: FailedResponse): Error.TaxonomyError => {
         }
       }
     }
-    if (found === undefined && error === undefined) fields.bodyExcerpt = excerpt(r.body)
+    if (found === undefined && error === undefined && fields.causeText === undefined) fields.bodyExcerpt = excerpt(r.body)
   } else if (r.status === 400 && (r.contentType ?? "").toLowerCase().startsWith("text/plain")) {
     // request validation: 400 text/plain "Invalid value for: path parameter importId"
     tag = "InvalidParameters"

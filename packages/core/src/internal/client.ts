@@ -21,6 +21,7 @@ import * as DefaultServices from "effect/DefaultServices"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import type * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import { constTrue } from "effect/Function"
 import * as Option from "effect/Option"
@@ -61,34 +62,103 @@ interface Settings {
   readonly prefetch: number
 }
 
-const checkPrefetch = (prefetch: number): number => {
-  if (!Number.isInteger(prefetch) || prefetch < 0) {
-    throw new RangeError(`prefetch must be a whole number ≥ 0, got ${prefetch}`)
-  }
-  return prefetch
+/** Thrown by the checks below, caught by {@link resolveSettings}: never escapes this module. */
+class OptionProblem {
+  constructor(readonly option: string, readonly problem: string) {}
 }
 
+const shown = (value: unknown): string => typeof value === "string" ? JSON.stringify(value) : String(value)
+
+const wholeNumber = (option: string, value: unknown, min: number): number => {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
+    throw new OptionProblem(option, `must be a whole number ≥ ${min}, got ${shown(value)}`)
+  }
+  return value
+}
+
+/** A duration option: what `Duration.decode` reads, not negative (nor zero when `positive`). */
+const duration = (option: string, value: unknown, positive: boolean): Duration.Duration => {
+  const decoded = typeof value === "number" && !(value >= 0) ? Option.none() : Duration.decodeUnknown(value)
+  if (decoded._tag === "None") {
+    throw new OptionProblem(option, `must be a duration such as 30000 (millis) or "30 seconds", got ${shown(value)}`)
+  }
+  if (positive && Duration.toMillis(decoded.value) <= 0) {
+    throw new OptionProblem(option, `must be longer than zero, got ${shown(value)}`)
+  }
+  return decoded.value
+}
+
+const resolveRetry = (options: RetryPolicy.Options | undefined, base: RetryPolicy.Settings): RetryPolicy.Settings => {
+  if (options === undefined) return base
+  return {
+    maxAttempts: options.maxAttempts !== undefined
+      ? wholeNumber("retry.maxAttempts", options.maxAttempts, 1)
+      : base.maxAttempts,
+    baseDelay: options.baseDelay !== undefined ? duration("retry.baseDelay", options.baseDelay, false) : base.baseDelay,
+    maxDelay: options.maxDelay !== undefined ? duration("retry.maxDelay", options.maxDelay, false) : base.maxDelay,
+    maxElapsed: options.maxElapsed !== undefined
+      ? duration("retry.maxElapsed", options.maxElapsed, false)
+      : base.maxElapsed,
+    maxRetryAfter: options.maxRetryAfter !== undefined
+      ? duration("retry.maxRetryAfter", options.maxRetryAfter, false)
+      : base.maxRetryAfter,
+    schedule: options.schedule ?? base.schedule
+  }
+}
+
+/**
+ * Options over a base, checked: the settings, or the `InvalidOptions` error
+ * naming the first unusable option.
+ */
 const resolveSettings = (
   options: {
     readonly retry?: RetryPolicy.Options | undefined
     readonly requestTimeout?: Duration.DurationInput | undefined
     readonly prefetch?: number | undefined
   } | undefined,
-  base: Settings
-): Settings =>
-  options === undefined ? base : {
-    retry: RetryPolicy.resolve(options.retry, base.retry),
-    requestTimeout: options.requestTimeout !== undefined
-      ? Duration.decode(options.requestTimeout)
-      : base.requestTimeout,
-    prefetch: options.prefetch !== undefined ? checkPrefetch(options.prefetch) : base.prefetch
-  }
+  base: Settings,
+  importId?: string
+): Settings | Errors.InvalidOptions =>
+  checking(() =>
+    options === undefined ? base : {
+      retry: resolveRetry(options.retry, base.retry),
+      requestTimeout: options.requestTimeout !== undefined
+        ? duration("requestTimeout", options.requestTimeout, true)
+        : base.requestTimeout,
+      prefetch: options.prefetch !== undefined ? wholeNumber("prefetch", options.prefetch, 0) : base.prefetch
+    }, importId)
 
-const checkConcurrency = (concurrency: number): number => {
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new RangeError(`concurrency must be a whole number ≥ 1, got ${concurrency}`)
+/** Runs the checks of `f`: its result, or the `InvalidOptions` error of the first problem. */
+const checking = <A>(f: () => A, importId?: string): A | Errors.InvalidOptions => {
+  try {
+    return f()
+  } catch (error) {
+    if (!(error instanceof OptionProblem)) throw error
+    return new Errors.InvalidOptions({
+      option: error.option,
+      problem: error.problem,
+      ...(importId !== undefined ? { importId } : {})
+    }, true)
   }
-  return concurrency
+}
+
+/**
+ * The API key as it is sent: surrounding whitespace (a key file's or an env
+ * file's trailing newline) is dropped; what is left must be a non-empty
+ * header value without spaces or control characters. Problems never quote
+ * the key.
+ */
+const checkApiKey = (apiKey: Redacted.Redacted<string> | undefined): string | undefined => {
+  if (apiKey === undefined) return undefined
+  const key = Redacted.value(apiKey).trim()
+  if (key === "") throw new OptionProblem("apiKey", "is empty")
+  if (!/^[\x21-\x7e]+$/.test(key)) {
+    throw new OptionProblem(
+      "apiKey",
+      "contains a space, a control character or a non-ASCII character (no header can carry it)"
+    )
+  }
+  return key
 }
 
 const isImportId = Schema.is(ImportId)
@@ -123,7 +193,8 @@ const isTraced: Effect.Effect<boolean> = Effect.tracerWith((tracer) => Effect.su
  * timeout's.
  */
 interface Attempt<A, E> {
-  readonly fiber: Fiber.RuntimeFiber<A, E>
+  /** Its outcome as a value: a failed attempt is not a failed fiber (which Effect would log as unhandled). */
+  readonly fiber: Fiber.RuntimeFiber<Exit.Exit<A, E>>
   readonly state: { timedOut: boolean }
 }
 
@@ -153,7 +224,7 @@ const startAttempt = <A, E, E1>(
         return Effect.ensuring(self, Effect.sync(() => timers.clearTimeout(timer)))
       })
     return Effect.map(
-      Effect.forkIn(before === undefined ? timed : Effect.zipRight(before, timed), scope),
+      Effect.forkIn(Effect.exit(before === undefined ? timed : Effect.zipRight(before, timed)), scope),
       (fiber) => ({ fiber, state })
     )
   })
@@ -163,7 +234,11 @@ const awaitAttempt = <A, E, E1>(attempt: Attempt<A, E>, onTimeout: () => E1): Ef
   Effect.flatMap(
     Fiber.await(attempt.fiber),
     (exit): Effect.Effect<A, E | E1> =>
-      exit._tag === "Failure" && attempt.state.timedOut ? Effect.fail(onTimeout()) : exit
+      exit._tag === "Success"
+        ? exit.value
+        : attempt.state.timedOut
+        ? Effect.fail(onTimeout())
+        : Effect.failCause(exit.cause)
   )
 
 /**
@@ -219,6 +294,51 @@ const pathOf = (path: ReadonlyArray<PropertyKey>): string => {
   return out === "" ? "(root)" : out
 }
 
+/** The request id a body carries (`request_id` or `requestId`), if any. */
+const requestIdOf = (json: unknown): string | undefined => {
+  if (typeof json !== "object" || json === null || Array.isArray(json)) return undefined
+  const record = json as Record<string, unknown>
+  const id = record.request_id ?? record.requestId
+  return typeof id === "string" && id !== "" ? id : undefined
+}
+
+/** What a value is, in a few words, for a problem's "got ...". */
+const describeValue = (value: unknown): string => {
+  if (value === undefined) return "nothing (the field is missing)"
+  if (value === null) return "null"
+  if (Array.isArray(value)) return `an array of ${value.length}`
+  if (typeof value === "object") return "an object"
+  if (typeof value === "string") return `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value)}`
+  return `${typeof value} ${String(value)}`
+}
+
+/**
+ * The schema's message for the first problem, unless it spells out a whole
+ * struct type (what a union or struct mismatch does: a thousand characters
+ * naming every field); then a short one: what was expected there, and what
+ * came.
+ */
+const problemAt = (json: unknown, path: ReadonlyArray<PropertyKey>, message: string): string => {
+  if (message.length <= 160) return message
+  let actual: unknown = json
+  for (const key of path) {
+    actual = typeof actual === "object" && actual !== null ? (actual as Record<PropertyKey, unknown>)[key] : undefined
+  }
+  const last = path[path.length - 1]
+  const expected = path.length === 0
+    ? "a page: an object with \"elements\" and \"pagination\""
+    : last === "pagination"
+    ? "a pagination object (next_token, total_count)"
+    : last === "elements"
+    ? "an array of segments, or null"
+    : path.length === 2 && path[0] === "elements"
+    ? "a segment object"
+    : undefined
+  return expected === undefined
+    ? message.slice(0, 159) + "…"
+    : `Expected ${expected}, got ${describeValue(actual)}`
+}
+
 /**
  * Attaches how far a stream got to the error that ended it.
  *
@@ -237,6 +357,45 @@ export const withProgress = <E extends Errors.TaxonomyError>(
   )
 }
 
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+
+/**
+ * The key never appears in an error: this replaces it in any text a response
+ * or a transport failure contributes, in every form a server may echo it:
+ * as sent, in another letter case (UUIDs are case-insensitive), escaped for
+ * JSON and percent-encoded. Applied to whole texts, before any excerpt is
+ * cut from them, so no fragment of a key survives a cut.
+ *
+ * @internal
+ */
+export const makeScrub = (key: string | undefined): (text: string) => string => {
+  if (key === undefined || key === "") return (text) => text
+  const forms = new Set([key, JSON.stringify(key).slice(1, -1), encodeURIComponent(key)])
+  const pattern = new RegExp([...forms].map(escapeRegExp).join("|"), "gi")
+  return (text) => text.replace(pattern, "<redacted>")
+}
+
+/** `value` with every string in it (at any depth) scrubbed; the same value when nothing changed. */
+const scrubDeep = (value: unknown, scrub: (text: string) => string): unknown => {
+  if (typeof value === "string") return scrub(value)
+  if (Array.isArray(value)) {
+    const out = value.map((item) => scrubDeep(item, scrub))
+    return out.some((item, i) => item !== value[i]) ? out : value
+  }
+  if (typeof value === "object" && value !== null) {
+    let changed = false
+    const out: Record<string, unknown> = {}
+    for (const [name, item] of Object.entries(value)) {
+      const clean = scrubDeep(item, scrub)
+      if (clean !== item) changed = true
+      out[scrub(name)] = clean
+      if (scrub(name) !== name) changed = true
+    }
+    return changed ? out : value
+  }
+  return value
+}
+
 type StepState =
   | {
     readonly _tag: "Fetch"
@@ -249,26 +408,39 @@ type StepState =
 /** @internal */
 export const make = (options: TaxonomyClient.Options = {}) =>
   Effect.gen(function*() {
-    const apiKey = options.apiKey
-    const keyText = apiKey === undefined ? undefined : Redacted.value(apiKey)
     const baseUrl = (options.baseUrl ?? defaultBaseUrl).replace(/\/+$/, "")
-    const settings: Settings = resolveSettings(options, {
+    // Options are checked once, here; when one is unusable, every operation
+    // of this client fails with the `InvalidOptions` error, before any request.
+    const keyChecked = checking(() => checkApiKey(options.apiKey))
+    const keyText = typeof keyChecked === "string" ? keyChecked : undefined
+    const resolved = resolveSettings(options, {
       retry: RetryPolicy.defaults,
       requestTimeout: defaultRequestTimeout,
       prefetch: defaultPrefetch
     })
+    const unusable: Errors.InvalidOptions | undefined = keyChecked instanceof Errors.InvalidOptions
+      ? keyChecked
+      : resolved instanceof Errors.InvalidOptions
+      ? resolved
+      : undefined
+    const settings: Settings = resolved instanceof Errors.InvalidOptions
+      ? { retry: RetryPolicy.defaults, requestTimeout: defaultRequestTimeout, prefetch: defaultPrefetch }
+      : resolved
 
-    // The key never appears in an error: scrub it from any text a response or
-    // a transport failure contributes. (Real keys are 36-character UUIDs; a
-    // key shorter than 8 characters is not scrubbed, as that would mangle text.)
-    const scrub = keyText === undefined || keyText.length < 8
-      ? (text: string) => text
-      : (text: string) => text.includes(keyText) ? text.split(keyText).join("<redacted>") : text
+    const scrub = makeScrub(keyText)
     const scrubFields = <E extends Errors.TaxonomyError>(error: E): E => {
-      if (keyText === undefined || keyText.length < 8 || !JSON.stringify(error).includes(keyText)) return error
+      if (keyText === undefined) return error
+      let changed = false
+      const fields: Record<string, unknown> = {}
+      for (const [name, value] of Object.entries(error as E & Record<string, unknown>)) {
+        if (name === "_tag") continue
+        const clean = scrubDeep(value, scrub)
+        if (clean !== value) changed = true
+        fields[name] = clean
+      }
+      if (!changed) return error
       const Ctor = error.constructor as new(props: object, disableValidation: boolean) => E
-      const { _tag, ...fields } = error as E & Record<string, unknown>
-      return new Ctor(JSON.parse(scrub(JSON.stringify(fields))), true)
+      return new Ctor(fields, true)
     }
 
     const transform = options.transformClient ?? ((client: HttpClient.HttpClient) => client)
@@ -310,30 +482,30 @@ export const make = (options: TaxonomyClient.Options = {}) =>
     }
 
     const malformed = (
-      fetched: Pick<Fetched, "importId" | "token" | "status" | "contentType" | "body">,
+      fetched: Pick<Fetched, "importId" | "token" | "status" | "contentType" | "body"> & { readonly json?: unknown },
       path: string,
       problem: string
-    ) =>
-      new Errors.MalformedResponse({
+    ) => {
+      const requestId = requestIdOf(fetched.json)
+      return new Errors.MalformedResponse({
         importId: fetched.importId,
         pageToken: Option.getOrUndefined(fetched.token),
         status: fetched.status,
+        ...(requestId !== undefined ? { requestId: scrub(requestId) } : {}),
         ...(fetched.contentType !== undefined ? { contentType: fetched.contentType } : {}),
         path,
         problem: scrub(problem),
         excerpt: excerpt(scrub(fetched.body))
       }, true)
+    }
 
     const malformedFromParseError = (
-      fetched: Pick<Fetched, "importId" | "token" | "status" | "contentType" | "body">,
+      fetched: Pick<Fetched, "importId" | "token" | "status" | "contentType" | "body" | "json">,
       error: ParseResult.ParseError
     ) => {
       const first = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
-      return malformed(
-        fetched,
-        first === undefined ? "(root)" : pathOf(first.path),
-        first === undefined ? error.message : first.message
-      )
+      if (first === undefined) return malformed(fetched, "(root)", error.message)
+      return malformed(fetched, pathOf(first.path), problemAt(fetched.json, first.path, first.message))
     }
 
     /** The segments of a fetched page: the fast decoder, else the schema (which names the first problem). */
@@ -355,9 +527,10 @@ export const make = (options: TaxonomyClient.Options = {}) =>
       traced: boolean
     ): Effect.Effect<Fetched, Errors.TaxonomyError> => {
       const context = { importId, pageToken: Option.getOrUndefined(token) }
-      const execute = httpClient.execute(HttpClientRequest.get(`/imports/${importId}/segments`, {
-        urlParams: token._tag === "Some" ? { pagination_token: token.value } : undefined
-      }))
+      // the token is percent-encoded here (RFC 3986: a space is %20, never the `+` that
+      // form encoding makes of it), so every server reads it back byte for byte
+      const query = token._tag === "Some" ? `?pagination_token=${encodeURIComponent(token.value)}` : ""
+      const execute = httpClient.execute(HttpClientRequest.get(`/imports/${importId}/segments${query}`))
       return (traced ? execute : Effect.locally(execute, HttpClient.currentTracerDisabledWhen, constTrue)).pipe(
         Effect.flatMap((response) =>
           Effect.flatMap(response.text, (body): Effect.Effect<Fetched, Errors.TaxonomyError> => {
@@ -390,7 +563,7 @@ export const make = (options: TaxonomyClient.Options = {}) =>
               const decoded = decodePage(json, { importId, token })
               return decoded._tag === "Right"
                 ? Effect.succeed({ ...fetched, json, nextToken: decoded.right.nextToken, page: decoded.right })
-                : Effect.fail(malformedFromParseError(fetched, decoded.left))
+                : Effect.fail(malformedFromParseError({ ...fetched, json }, decoded.left))
             }
             return Effect.flatMap(Clock.currentTimeMillis, (now) =>
               Effect.fail(scrubFields(classifyResponse({
@@ -398,7 +571,8 @@ export const make = (options: TaxonomyClient.Options = {}) =>
                 status: response.status,
                 contentType: response.headers["content-type"],
                 retryAfter: response.headers["retry-after"],
-                body,
+                // scrubbed before any excerpt is cut from it
+                body: scrub(body),
                 keySent: keyText !== undefined,
                 now
               }))))
@@ -541,10 +715,15 @@ export const make = (options: TaxonomyClient.Options = {}) =>
       return traced ? pageSpan(obtained, importId, token) : obtained
     }
 
+    /** The input of one call, checked before any request: the client's options, the import id, the token. */
     const validate = (
       importId: string,
       token: string | undefined
-    ): Errors.InvalidImportId | Errors.InvalidPageToken | { importId: ImportId; token: Option.Option<PageToken> } => {
+    ): Errors.InvalidOptions | Errors.InvalidImportId | Errors.InvalidPageToken | {
+      readonly importId: ImportId
+      readonly token: Option.Option<PageToken>
+    } => {
+      if (unusable !== undefined) return unusable
       if (!isImportId(importId)) return new Errors.InvalidImportId({ importId }, true)
       if (token === undefined) return { importId, token: Option.none() }
       if (token === "") return new Errors.InvalidPageToken({ importId, pageToken: token }, true)
@@ -554,10 +733,9 @@ export const make = (options: TaxonomyClient.Options = {}) =>
     const page: TaxonomyClient.TaxonomyClient.Service["page"] = (importId, pageOptions) =>
       Effect.suspend(() => {
         const input = validate(importId, pageOptions?.token)
-        if (input instanceof Errors.InvalidImportId || input instanceof Errors.InvalidPageToken) {
-          return Effect.fail(input)
-        }
-        const s = resolveSettings(pageOptions, settings)
+        if ("_tag" in input) return Effect.fail(input)
+        const s = resolveSettings(pageOptions, settings, input.importId)
+        if (s instanceof Errors.InvalidOptions) return Effect.fail(s)
         const schedule = retrySchedule(s.retry, input.importId, undefined)
         return Effect.scoped(Effect.flatMap(Effect.zip(Effect.scope, isTraced), ([scope, traced]) => {
           const once = () =>
@@ -589,10 +767,13 @@ export const make = (options: TaxonomyClient.Options = {}) =>
     ): Stream.Stream<A, Errors.TaxonomyError> =>
       Stream.unwrapScoped(Effect.flatMap(Effect.zip(Effect.scope, isTraced), ([scope, traced]) => {
         const input = validate(importId, streamOptions?.from)
-        if (input instanceof Errors.InvalidImportId || input instanceof Errors.InvalidPageToken) {
-          return Effect.succeed(Stream.fail(input))
-        }
-        const s = resolveSettings(streamOptions, settings)
+        if ("_tag" in input) return Effect.succeed(Stream.fail(input))
+        const s = resolveSettings(streamOptions, settings, input.importId)
+        if (s instanceof Errors.InvalidOptions) return Effect.succeed(Stream.fail(s))
+        const deadline = streamOptions?.deadline === undefined
+          ? undefined
+          : checking(() => duration("deadline", streamOptions.deadline, true), input.importId)
+        if (deadline instanceof Errors.InvalidOptions) return Effect.succeed(Stream.fail(deadline))
         const schedule = retrySchedule(s.retry, input.importId, gate)
         const seen = new Set<string>()
         if (input.token._tag === "Some") seen.add(input.token.value)
@@ -664,8 +845,7 @@ export const make = (options: TaxonomyClient.Options = {}) =>
             initial,
             (state: StepState) => Effect.map(step(state), ([page, next]) => [emit(page), next] as const)
           )
-        if (streamOptions?.deadline !== undefined) {
-          const deadline = Duration.decode(streamOptions.deadline)
+        if (deadline !== undefined) {
           const expired = Effect.zipRight(
             Effect.sleep(deadline),
             Effect.suspend(() =>
@@ -697,8 +877,13 @@ export const make = (options: TaxonomyClient.Options = {}) =>
 
     const segmentsOfImports: TaxonomyClient.TaxonomyClient.Service["segmentsOfImports"] = (importIds, importsOptions) =>
       Stream.suspend(() => {
-        const concurrency = checkConcurrency(importsOptions?.concurrency ?? defaultConcurrency)
-        // every import id is checked before any request; repeats are streamed once
+        if (unusable !== undefined) return Stream.fail(unusable)
+        const concurrency = checking(() =>
+          wholeNumber("concurrency", importsOptions?.concurrency ?? defaultConcurrency, 1)
+        )
+        if (concurrency instanceof Errors.InvalidOptions) return Stream.fail(concurrency)
+        // every import id is checked before any request; repeats (in any
+        // letter case: UUIDs are case-insensitive) are streamed once
         const ids: Array<ImportId> = []
         const distinct = new Set<string>()
         for (const importId of importIds) {
@@ -708,13 +893,26 @@ export const make = (options: TaxonomyClient.Options = {}) =>
           distinct.add(key)
           ids.push(importId)
         }
-        const from = importsOptions?.from
+        // where to start, by import id in any letter case; every entry must name an import of the list
+        const from = new Map<string, string>()
+        for (const [importId, token] of Object.entries(importsOptions?.from ?? {})) {
+          if (!distinct.has(importId.toLowerCase())) {
+            return Stream.fail(
+              new Errors.InvalidOptions({
+                option: "from",
+                problem: `names import ${JSON.stringify(importId)}, which is not in the list of imports`
+              }, true)
+            )
+          }
+          from.set(importId.toLowerCase(), token)
+        }
         for (const importId of ids) {
-          const token = from?.[importId]
+          const token = from.get(importId.toLowerCase())
           if (token === "") return Stream.fail(new Errors.InvalidPageToken({ importId, pageToken: token }, true))
         }
-        // resolved once here, so a bad setting fails before any stream starts
-        resolveSettings(importsOptions, settings)
+        // checked once here, so a bad setting fails before any stream starts
+        const checked = resolveSettings(importsOptions, settings)
+        if (checked instanceof Errors.InvalidOptions) return Stream.fail(checked)
         const gate = makeGate()
         return Stream.flatMap(
           Stream.fromIterable(ids),
@@ -725,7 +923,7 @@ export const make = (options: TaxonomyClient.Options = {}) =>
                 retry: importsOptions?.retry,
                 requestTimeout: importsOptions?.requestTimeout,
                 prefetch: importsOptions?.prefetch,
-                from: from?.[importId]
+                from: from.get(importId.toLowerCase())
               },
               gate,
               (page) =>

@@ -164,10 +164,10 @@ const tokenValue = (u: unknown): boolean => {
 
 const nonNegativeInt = (u: unknown): boolean => typeof u === "number" && u >= 0 && Number.isSafeInteger(u)
 
-/** `CountValue`: absent, `null`, a non-negative integer, or `{ value: <non-negative integer> }`. */
+/** `CountValue`: absent, `null`, a non-negative integer, or `{ value: <non-negative integer> | null }`. */
 const countValue = (u: unknown): boolean => {
   if (u === undefined || u === null || nonNegativeInt(u)) return true
-  return isPlainObject(u) && nonNegativeInt(u.value)
+  return isPlainObject(u) && (u.value === null || nonNegativeInt(u.value))
 }
 
 /**
@@ -181,8 +181,8 @@ export interface DecodedPage {
   readonly pagination: {
     readonly next_token?: string | { readonly value: string | null } | null | undefined
     readonly nextToken?: string | { readonly value: string | null } | null | undefined
-    readonly total_count?: number | { readonly value: number } | null | undefined
-    readonly totalCount?: number | { readonly value: number } | null | undefined
+    readonly total_count?: number | { readonly value: number | null } | null | undefined
+    readonly totalCount?: number | { readonly value: number | null } | null | undefined
   }
 }
 
