@@ -97,15 +97,19 @@ describe("BrowserTaxonomyClient", () => {
     assert.strictEqual(BrowserTaxonomyClient.defaultBaseUrl, "/api/taxonomy")
   })
 
-  it.scopedLive("without a page origin a relative base URL fails with a TransportError naming it", () =>
+  it.scopedLive("without a page origin a relative base URL fails with InvalidOptions naming it, before any request", () =>
     Effect.gen(function*() {
       const result = yield* Effect.either(
         collectNames(seed.importId, BrowserTaxonomyClient.layer({ retry: fastRetry }))
       )
       assert.isTrue(Either.isLeft(result))
       if (Either.isLeft(result)) {
-        assert.strictEqual(result.left._tag, "TransportError")
-        assert.include(result.left.message, "baseUrl")
+        assert.strictEqual(result.left._tag, "InvalidOptions")
+        assert.strictEqual(
+          result.left.message,
+          `Invalid option baseUrl: must be an absolute http:// or https:// URL, got "/api/taxonomy". ` +
+            `No request was sent; not retried: fix the option.`
+        )
       }
     }))
 

@@ -305,7 +305,11 @@ const apiMessage = (tag: ApiErrorTag, e: ApiErrorInfo): string => {
     ? ` (body: ${JSON.stringify(e.bodyExcerpt)})`
     : ""
   const rid = e.requestId !== undefined ? `, request id ${e.requestId}` : ""
-  return `${d.summary}${body} [HTTP ${e.status}${rid}; ${where(e)}]. ${d.advice} ${retryNote(e)}`
+  // a redirect: the client does not follow them, and only a wrong base URL leads to one
+  const advice = e.status >= 300 && e.status < 400
+    ? "The API answered with a redirect, which the client does not follow: set baseUrl to where it points."
+    : d.advice
+  return `${d.summary}${body} [HTTP ${e.status}${rid}; ${where(e)}]. ${advice} ${retryNote(e)}`
 }
 
 /** Whether an API error is worth retrying; {@link isTransient} for the whole union. */
@@ -1033,7 +1037,8 @@ export class RateLimited extends Schema.TaggedError<RateLimited>("@effect-taxono
       : `asked to wait ${seconds(this.retryAfterMillis)}`
     const rid = this.requestId !== undefined ? `, request id ${this.requestId}` : ""
     return `Rate limited by the API, ${wait} [HTTP ${this.status}${rid}; ${where(this)}]. ` +
-      `Retried with backoff; once retries run out, resume later from pageToken.`
+      `Transient: retried, waiting what Retry-After asks (a wait beyond the retry policy's maxRetryAfter is ` +
+      `not slept on); if it persists, resume later from pageToken.`
   }
 }
 
@@ -1169,8 +1174,11 @@ export class MalformedResponse extends Schema.TaggedError<MalformedResponse>("@e
 
 /**
  * The server handed out a pagination token it had already handed out in this
- * stream (for instance, the token it was just sent). Following it would loop
- * forever, so the stream stops. Not retried.
+ * stream (for instance, the token it was just sent), or answered a new token
+ * with a page that starts with the same segment as an earlier page (a server
+ * that starts over under fresh tokens). Following it would loop forever or
+ * emit segments twice, so the stream stops, after every page before it and
+ * before the repeated one. Not retried, not resumable.
  *
  * @example
  * ```ts
@@ -1191,13 +1199,21 @@ export class PaginationLoop extends Schema.TaggedError<PaginationLoop>("@effect-
   "PaginationLoop",
   {
     ...RequestContextFields,
-    /** The token the server handed out again. */
-    repeatedToken: Schema.String
+    /** The token the server handed out again (or the token that fetched the repeated page). */
+    repeatedToken: Schema.String,
+    /** When the page fetched by a new token starts with the same segment as an earlier page: that segment. */
+    repeatedSegmentId: Schema.optional(Schema.String)
   }
 ) {
   override get message(): string {
-    return `The API returned pagination token ${this.repeatedToken} a second time for import ${this.importId}; ` +
-      `following it would loop forever [${where(this)}]. Report it to Permutive support.`
+    const what = this.repeatedSegmentId !== undefined
+      ? `The API answered pagination token ${this.repeatedToken} with a page that starts with segment ` +
+        `${this.repeatedSegmentId}, as an earlier page of import ${this.importId} did; following it would ` +
+        `emit segments twice`
+      : `The API returned pagination token ${this.repeatedToken} a second time for import ${this.importId}; ` +
+        `following it would loop forever`
+    return `${what} [${where(this)}]. Every page before it was emitted; not resumable (isResumable is false). ` +
+      `Report it to Permutive support.`
   }
 }
 

@@ -193,7 +193,9 @@ export const classifyResponse = (r: FailedResponse): Error.TaxonomyError => {
         }
       }
     }
-    if (found === undefined && error === undefined && fields.causeText === undefined) fields.bodyExcerpt = excerpt(r.body)
+    if (found === undefined && error === undefined && fields.causeText === undefined) {
+      fields.bodyExcerpt = excerpt(r.body)
+    }
   } else if (r.status === 400 && (r.contentType ?? "").toLowerCase().startsWith("text/plain")) {
     // request validation: 400 text/plain "Invalid value for: path parameter importId"
     tag = "InvalidParameters"

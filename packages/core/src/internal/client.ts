@@ -26,6 +26,7 @@ import * as Fiber from "effect/Fiber"
 import { constTrue } from "effect/Function"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
+import * as Predicate from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import * as ScheduleIntervals from "effect/ScheduleIntervals"
@@ -139,6 +140,26 @@ const checking = <A>(f: () => A, importId?: string): A | Errors.InvalidOptions =
       problem: error.problem,
       ...(importId !== undefined ? { importId } : {})
     }, true)
+  }
+}
+
+/** The base URL must be absolute, http or https: anything else can never reach the API. */
+const checkBaseUrl = (baseUrl: string): void => {
+  let protocol: string | undefined
+  try {
+    protocol = new (globalThis as unknown as { readonly URL: new(url: string) => { readonly protocol: string } }).URL(
+      baseUrl
+    ).protocol
+  } catch {
+    protocol = undefined
+  }
+  if (protocol !== "http:" && protocol !== "https:") {
+    throw new OptionProblem(
+      "baseUrl",
+      `must be an absolute http:// or https:// URL, got ${
+        JSON.stringify(baseUrl.length > 80 ? baseUrl.slice(0, 80) + "…" : baseUrl)
+      }`
+    )
   }
 }
 
@@ -308,7 +329,9 @@ const describeValue = (value: unknown): string => {
   if (value === null) return "null"
   if (Array.isArray(value)) return `an array of ${value.length}`
   if (typeof value === "object") return "an object"
-  if (typeof value === "string") return `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value)}`
+  if (typeof value === "string") {
+    return `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value)}`
+  }
   return `${typeof value} ${String(value)}`
 }
 
@@ -319,12 +342,23 @@ const describeValue = (value: unknown): string => {
  * came.
  */
 const problemAt = (json: unknown, path: ReadonlyArray<PropertyKey>, message: string): string => {
-  if (message.length <= 160) return message
+  const last = path[path.length - 1]
+  // a union of the two spellings: the schema names only its first member
+  const union = last === "next_token" || last === "nextToken"
+    ? "a token: a string, { \"value\": <string or null> }, or null"
+    : last === "total_count" || last === "totalCount"
+    ? "a count: a whole number ≥ 0, { \"value\": <whole number ≥ 0 or null> }, or null"
+    : undefined
+  if (union === undefined && message.length <= 160) return message
   let actual: unknown = json
   for (const key of path) {
     actual = typeof actual === "object" && actual !== null ? (actual as Record<PropertyKey, unknown>)[key] : undefined
   }
-  const last = path[path.length - 1]
+  if (union !== undefined) {
+    return `Expected ${union}, got ${
+      typeof actual === "object" && actual !== null ? JSON.stringify(actual).slice(0, 80) : describeValue(actual)
+    }`
+  }
   const expected = path.length === 0
     ? "a page: an object with \"elements\" and \"pagination\""
     : last === "pagination"
@@ -408,10 +442,13 @@ type StepState =
 /** @internal */
 export const make = (options: TaxonomyClient.Options = {}) =>
   Effect.gen(function*() {
-    const baseUrl = (options.baseUrl ?? defaultBaseUrl).replace(/\/+$/, "")
+    const baseUrl = (options.baseUrl ?? defaultBaseUrl).trim().replace(/\/+$/, "")
     // Options are checked once, here; when one is unusable, every operation
     // of this client fails with the `InvalidOptions` error, before any request.
-    const keyChecked = checking(() => checkApiKey(options.apiKey))
+    const keyChecked = checking(() => {
+      checkBaseUrl(baseUrl)
+      return checkApiKey(options.apiKey)
+    })
     const keyText = typeof keyChecked === "string" ? keyChecked : undefined
     const resolved = resolveSettings(options, {
       retry: RetryPolicy.defaults,
@@ -464,10 +501,11 @@ export const make = (options: TaxonomyClient.Options = {}) =>
     ): Errors.TaxonomyError => {
       if (error._tag === "RequestError") {
         if (error.reason === "InvalidUrl") {
-          return new Errors.TransportError({
+          // the base URL was checked: what made it invalid is a transformClient's
+          return new Errors.InvalidOptions({
             ...context,
-            reason: "Other",
-            description: scrub(`invalid request URL (check baseUrl): ${String(error.description ?? error.cause)}`)
+            option: "transformClient",
+            problem: scrub(`made a request URL that does not parse: ${String(error.description ?? error.cause)}`)
           }, true)
         }
         return transportError(error.cause, context)
@@ -510,11 +548,33 @@ export const make = (options: TaxonomyClient.Options = {}) =>
 
     /** The segments of a fetched page: the fast decoder, else the schema (which names the first problem). */
     const decodeFetched = (fetched: Fetched): Either.Either<SegmentPage, Errors.MalformedResponse> => {
-      if (fetched.page !== undefined) return Either.right(fetched.page)
+      if (fetched.page !== undefined) return ofRequestedImport(fetched, fetched.page)
       const decoded = decodePage(fetched.json, { importId: fetched.importId, token: fetched.token })
       return decoded._tag === "Right"
-        ? Either.right(decoded.right)
+        ? ofRequestedImport(fetched, decoded.right)
         : Either.left(malformedFromParseError(fetched, decoded.left))
+    }
+
+    /** The page, unless one of its segments says it belongs to another import than the one requested. */
+    const ofRequestedImport = (
+      fetched: Fetched,
+      page: SegmentPage
+    ): Either.Either<SegmentPage, Errors.MalformedResponse> => {
+      const requested = fetched.importId
+      const segments = page.segments
+      for (let i = 0; i < segments.length; i++) {
+        const own = segments[i]!.importId
+        if (own !== requested && own.toLowerCase() !== requested.toLowerCase()) {
+          const field = Predicate.isRecord(fetched.json) && Array.isArray(fetched.json.elements) &&
+              Predicate.isRecord(fetched.json.elements[i]) && fetched.json.elements[i].import_id === undefined
+            ? "importId"
+            : "import_id"
+          return Either.left(
+            malformed(fetched, `elements[${i}].${field}`, `the segment belongs to import ${own}, not to ${requested}`)
+          )
+        }
+      }
+      return Either.right(page)
     }
 
     /**
@@ -777,6 +837,10 @@ export const make = (options: TaxonomyClient.Options = {}) =>
         const schedule = retrySchedule(s.retry, input.importId, gate)
         const seen = new Set<string>()
         if (input.token._tag === "Some") seen.add(input.token.value)
+        // the first segment of every page so far: a page that starts where an
+        // earlier one did is a repeat under a new token (a server that starts
+        // over), stopped before any of it is emitted again
+        const starts = new Set<string>()
         // where the consumer is: segments emitted so far, and the token that
         // fetches the first page not yet emitted (what to resume from)
         let emitted = 0
@@ -820,9 +884,27 @@ export const make = (options: TaxonomyClient.Options = {}) =>
                 }
               }
               // the next page's request is in flight while this one is decoded
-              return Effect.flatMap(nextState, (following) => {
+              return Effect.flatMap(nextState, (following): Effect.Effect<
+                readonly [SegmentPage, Option.Option<StepState>],
+                Errors.TaxonomyError
+              > => {
                 const decoded = decodeFetched(fetched)
                 if (decoded._tag === "Left") return Effect.fail(decoded.left)
+                const start = decoded.right.segments[0]?.id
+                if (start !== undefined) {
+                  if (starts.has(start)) {
+                    const token = Option.getOrElse(state.token, () => "")
+                    return Effect.fail(
+                      new Errors.PaginationLoop({
+                        importId: input.importId,
+                        pageToken: token,
+                        repeatedToken: token,
+                        repeatedSegmentId: start
+                      }, true)
+                    )
+                  }
+                  starts.add(start)
+                }
                 if (!buffered) delivered(decoded.right)
                 return Effect.succeed([decoded.right, following] as const)
               })
