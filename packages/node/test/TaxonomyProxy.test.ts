@@ -350,6 +350,18 @@ describe("TaxonomyProxy", () => {
       assert.strictEqual(echo.headers[0]!["x-api-key"], apiKey)
     }))
 
+  it.scopedLive("a page passes through byte for byte, even when a short key occurs in its tokens", () =>
+    Effect.gen(function*() {
+      // "k" occurs in "next_token" and in base64 tokens: scrubbing a page would rewrite them
+      const { base, fake } = yield* setup({ api: { apiKey: "k" }, proxy: { apiKey: Redacted.make("k") } })
+      const direct = yield* request(`${fake.url}${segmentsPath(importId)}`, { headers: { "x-api-key": "k" } })
+      const viaProxy = yield* request(`${base}${segmentsPath(importId)}`)
+      assert.strictEqual(viaProxy.status, 200)
+      assert.include(viaProxy.body, `"next_token":`)
+      assert.strictEqual(viaProxy.body, direct.body)
+      assert.deepStrictEqual(yield* names(base), seed.segments.map((s) => s.name))
+    }))
+
   it.scopedLive("an unreachable API: 502 with a short body", () =>
     Effect.gen(function*() {
       const closed = yield* Effect.scoped(serve((_, res) => res.end()))

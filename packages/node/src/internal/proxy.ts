@@ -137,14 +137,10 @@ const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/
 /** @internal */
 export const makeScrub = (key: string): (text: string) => string => {
   if (key === "") return (text) => text
-  const pattern = new RegExp(escapeRegExp(key), "gi")
-  const encoded = encodeURIComponent(key)
-  const encodedPattern = encoded === key ? undefined : new RegExp(escapeRegExp(encoded), "gi")
-  return (text) => {
-    let out = text.replace(pattern, "<redacted>")
-    if (encodedPattern !== undefined) out = out.replace(encodedPattern, "<redacted>")
-    return out
-  }
+  // as sent, in any letter case, escaped for JSON, percent-encoded
+  const forms = new Set([key, JSON.stringify(key).slice(1, -1), encodeURIComponent(key)])
+  const pattern = new RegExp([...forms].map(escapeRegExp).join("|"), "gi")
+  return (text) => text.replace(pattern, "<redacted>")
 }
 
 /** @internal */
@@ -177,7 +173,10 @@ export const httpApp = (
             const value = response.headers[name]
             if (value !== undefined) headers[name] = scrub(value)
           }
-          const body = encoder.encode(scrub(text))
+          // a page is passed through untouched (the API never puts the key in one, and
+          // scrubbing a short key out of it would rewrite its tokens); an error body is scrubbed
+          const ok = response.status >= 200 && response.status < 300
+          const body = encoder.encode(ok ? text : scrub(text))
           return body.length === 0
             ? HttpServerResponse.empty({ status: response.status, headers })
             : HttpServerResponse.raw(body, { status: response.status, headers, contentLength: body.length })
