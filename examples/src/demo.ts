@@ -15,27 +15,27 @@
 import * as Cli from "@effect-taxonomy/node/Cli"
 import * as FakeServer from "@effect-taxonomy/testing/FakeServer"
 import * as FakeTaxonomyApi from "@effect-taxonomy/testing/FakeTaxonomyApi"
-import * as SeedData from "@effect-taxonomy/testing/SeedData"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as NodePath from "@effect/platform-node/NodePath"
 import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import { demoImport, demoImports } from "./demo-data.js"
 
-/** The demo import: 12,345 segments, 124 pages of 100. */
-export const demoImport = SeedData.generateImport({ seed: 2026, count: 12_345 })
-export const demoImports = [
-  demoImport,
-  ...SeedData.generateImports({ seed: 7, count: 3, segments: [40, 900] })
-]
+/** The options of `taxonomy-export` that take a value: the word after one is not the import id. */
+const valued = new Set(["-o", "--out", "-f", "--format", "--key-file", "--base-url", "--from", "--prefetch"])
+
+/** Whether the arguments name an import (a word that is neither an option nor an option's value). */
+const importGiven = (argv: ReadonlyArray<string>): boolean =>
+  argv.some((arg, i) => !arg.startsWith("-") && !valued.has(argv[i - 1] ?? ""))
 
 const main = Effect.gen(function*() {
   const argv = process.argv.slice(2).filter((arg) => arg !== "--")
   const io = { stdout: process.stdout, stderr: process.stderr, stderrIsTTY: process.stderr.isTTY === true }
   const key = process.env.PERMUTIVE_API_KEY
-  const importGiven = argv.some((arg, i) => !arg.startsWith("-") && !(argv[i - 1] ?? "").startsWith("-"))
-  if (key !== undefined && key !== "" && importGiven) return yield* Cli.run(argv, io)
+  const named = importGiven(argv)
+  if (key !== undefined && key !== "" && named) return yield* Cli.run(argv, io)
   if (argv.includes("--help") || argv.includes("-h")) return yield* Cli.run(argv, io)
 
   // no key and import id: the fake API on a loopback port, and a demo key
@@ -45,7 +45,7 @@ const main = Effect.gen(function*() {
       `demo: using the fake API at ${server.url} (set PERMUTIVE_API_KEY and an import id for the real one)\n`
     )
   }
-  return yield* Cli.run([...argv, ...(importGiven ? [] : [demoImport.importId]), "--base-url", server.url], io).pipe(
+  return yield* Cli.run([...argv, ...(named ? [] : [demoImport.importId]), "--base-url", server.url], io).pipe(
     Effect.withConfigProvider(
       ConfigProvider.fromMap(new Map([["PERMUTIVE_API_KEY", "demo-key"]])).pipe(
         ConfigProvider.orElse(() => ConfigProvider.fromEnv())

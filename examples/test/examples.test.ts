@@ -3,7 +3,7 @@ import * as FakeTaxonomyApi from "@effect-taxonomy/testing/FakeTaxonomyApi"
 import * as SeedData from "@effect-taxonomy/testing/SeedData"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import { execFile } from "node:child_process"
+import { execFile, spawn } from "node:child_process"
 import { mkdtempSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -161,6 +161,25 @@ describe("the main job (pnpm demo)", () => {
       assert.include(run.stderr, `; written to ${out}`)
     }), { timeout: 60_000 })
 
+  it.live(
+    "with a key, finds the import id after a flag without a value (-q <importId>)",
+    () =>
+      withServer((server) =>
+        Effect.gen(function*() {
+          const run = yield* runExample("demo.ts", ["-q", seed.importId, "--base-url", server.url], {
+            PERMUTIVE_API_KEY: key
+          })
+          assert.strictEqual(run.stderr, "")
+          assert.strictEqual(run.code, 0)
+          assert.deepStrictEqual(
+            run.stdout.trimEnd().split("\n").map((line) => JSON.parse(line).id),
+            seed.segments.map((s) => s.id)
+          )
+        })
+      ),
+    { timeout: 60_000 }
+  )
+
   it.live("exits non-zero with a one-line reason on failure", () =>
     Effect.gen(function*() {
       const run = yield* runExample("demo.ts", ["not-an-import"], { PERMUTIVE_API_KEY: undefined })
@@ -171,4 +190,46 @@ describe("the main job (pnpm demo)", () => {
         "taxonomy-export: InvalidImportId: Import id \"not-an-import\" is not a UUID (expected e.g. 9f87bd3e-32eb-4d15-8e85-17fb275fa809); no request was sent.\n"
       )
     }), { timeout: 60_000 })
+})
+
+describe("the fake API on its own (pnpm fake-api)", () => {
+  it.live(
+    "prints its URL and imports, serves them to the command line, and stops on SIGTERM",
+    () =>
+      Effect.gen(function*() {
+        const child = spawn(tsx, [join(root, "src", "fake-api.ts")], { cwd: root, stdio: ["ignore", "pipe", "pipe"] })
+        const lines: Array<string> = []
+        const exited = Effect.async<number | null>((resume) => {
+          child.once("exit", (code) => resume(Effect.succeed(code)))
+        })
+        yield* Effect.async<void>((resume) => {
+          let buffer = ""
+          child.stdout.on("data", (chunk: Buffer) => {
+            buffer += chunk.toString("utf8")
+            const complete = buffer.split("\n")
+            buffer = complete.pop()!
+            for (const line of complete) lines.push(line)
+            if (lines.length === 5) resume(Effect.void)
+          })
+        })
+        const url = /^fake Taxonomy API at (http:\/\/127\.0\.0\.1:\d+) \(any API key; Ctrl-C to stop\)$/.exec(lines[0]!)
+          ?.[1]
+        assert.isDefined(url)
+        assert.deepStrictEqual(lines.slice(1).map((line) => line.split("  ")[1]), [
+          "12345 segments",
+          ...lines.slice(2).map((line) => line.split("  ")[1]!)
+        ])
+        const demoId = lines[1]!.split("  ")[0]!
+        assert.strictEqual(lines[1], `${demoId}  12345 segments  (the demo's import)`)
+        const other = lines[4]!.split("  ")
+        const cli = yield* runExample("../../packages/node/src/bin.ts", [other[0]!, "--base-url", url!, "-q"], {
+          PERMUTIVE_API_KEY: "any"
+        })
+        assert.strictEqual(cli.code, 0, cli.stderr)
+        assert.strictEqual(`${cli.stdout.trimEnd().split("\n").length} segments`, other[1])
+        child.kill("SIGTERM")
+        assert.strictEqual(yield* exited, 0)
+      }),
+    { timeout: 60_000 }
+  )
 })

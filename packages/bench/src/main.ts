@@ -546,7 +546,13 @@ const main = async () => {
   }
   print(`### Targets`)
   print()
-  print(table(["target", "measured", "met"], verdicts.map((v) => [v.target, v.value, v.met ? "yes" : "no"])))
+  // at smoke sizes the figures mean nothing: no verdict is given
+  print(
+    table(
+      ["target", "measured", "met"],
+      verdicts.map((v) => [v.target, v.value, smoke ? "(smoke size: not judged)" : v.met ? "yes" : "no"])
+    )
+  )
   json.targets = verdicts
   if (flags.json !== undefined) Fs.writeFileSync(flags.json, JSON.stringify(json, null, 2))
 }
