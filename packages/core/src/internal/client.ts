@@ -296,12 +296,15 @@ export const makeGate = (): Gate => {
  * later by `decodeFetched`, unless `page` is set (the whole body was already
  * decoded by the schema).
  */
-interface Fetched {
+interface Received {
   readonly importId: ImportId
   readonly token: Option.Option<PageToken>
   readonly status: number
   readonly contentType: string | undefined
   readonly body: string
+}
+
+interface Fetched extends Received {
   readonly json: unknown
   readonly nextToken: Option.Option<PageToken>
   readonly page: SegmentPage | undefined
@@ -581,11 +584,16 @@ export const make = (options: TaxonomyClient.Options = {}) =>
      * One request: send, read, then classify a failure, or parse the body and
      * check its pagination. (The timeout is the caller's: see `startAttempt`.)
      */
+    /**
+     * One request: send, read the body, classify a failure. This is what runs
+     * in the attempt's own fiber; the body is parsed by {@link parseReceived}
+     * in the stream's fiber, so a finished attempt holds only the body text.
+     */
     const request = (
       importId: ImportId,
       token: Option.Option<PageToken>,
       traced: boolean
-    ): Effect.Effect<Fetched, Errors.TaxonomyError> => {
+    ): Effect.Effect<Received, Errors.TaxonomyError> => {
       const context = { importId, pageToken: Option.getOrUndefined(token) }
       // the token is percent-encoded here (RFC 3986: a space is %20, never the `+` that
       // form encoding makes of it), so every server reads it back byte for byte
@@ -593,37 +601,15 @@ export const make = (options: TaxonomyClient.Options = {}) =>
       const execute = httpClient.execute(HttpClientRequest.get(`/imports/${importId}/segments${query}`))
       return (traced ? execute : Effect.locally(execute, HttpClient.currentTracerDisabledWhen, constTrue)).pipe(
         Effect.flatMap((response) =>
-          Effect.flatMap(response.text, (body): Effect.Effect<Fetched, Errors.TaxonomyError> => {
+          Effect.flatMap(response.text, (body): Effect.Effect<Received, Errors.TaxonomyError> => {
             if (response.status >= 200 && response.status < 300) {
-              const fetched = {
+              return Effect.succeed({
                 importId,
                 token,
                 status: response.status,
                 contentType: response.headers["content-type"],
                 body
-              }
-              let json: unknown
-              try {
-                json = JSON.parse(body)
-              } catch (cause) {
-                return Effect.fail(
-                  malformed(
-                    fetched,
-                    "(body)",
-                    body === "" ? "the body is empty" : `not JSON (${(cause as Error).message})`
-                  )
-                )
-              }
-              const pagination = Fast.pagination(json)
-              if (pagination !== undefined) {
-                const { nextToken } = pageBody({ elements: [], pagination })
-                return Effect.succeed({ ...fetched, json, nextToken, page: undefined })
-              }
-              // the fast check is not sure: the schema decides, and names the first problem
-              const decoded = decodePage(json, { importId, token })
-              return decoded._tag === "Right"
-                ? Effect.succeed({ ...fetched, json, nextToken: decoded.right.nextToken, page: decoded.right })
-                : Effect.fail(malformedFromParseError({ ...fetched, json }, decoded.left))
+              })
             }
             return Effect.flatMap(Clock.currentTimeMillis, (now) =>
               Effect.fail(scrubFields(classifyResponse({
@@ -640,6 +626,32 @@ export const make = (options: TaxonomyClient.Options = {}) =>
         ),
         Effect.catchIf(HttpClientError.isHttpClientError, (error) => Effect.fail(fromHttpClientError(error, context)))
       )
+    }
+
+    /** A 2xx body parsed, its pagination checked (the segments are decoded later, by `decodeFetched`). */
+    const parseReceived = (received: Received): Effect.Effect<Fetched, Errors.MalformedResponse> => {
+      let json: unknown
+      try {
+        json = JSON.parse(received.body)
+      } catch (cause) {
+        return Effect.fail(
+          malformed(
+            received,
+            "(body)",
+            received.body === "" ? "the body is empty" : `not JSON (${(cause as Error).message})`
+          )
+        )
+      }
+      const pagination = Fast.pagination(json)
+      if (pagination !== undefined) {
+        const { nextToken } = pageBody({ elements: [], pagination })
+        return Effect.succeed({ ...received, json, nextToken, page: undefined })
+      }
+      // the fast check is not sure: the schema decides, and names the first problem
+      const decoded = decodePage(json, { importId: received.importId, token: received.token })
+      return decoded._tag === "Right"
+        ? Effect.succeed({ ...received, json, nextToken: decoded.right.nextToken, page: decoded.right })
+        : Effect.fail(malformedFromParseError({ ...received, json }, decoded.left))
     }
 
     const retrySchedule = (retry: RetryPolicy.Settings, importId: string, gate: Gate | undefined) => {
@@ -752,7 +764,7 @@ export const make = (options: TaxonomyClient.Options = {}) =>
         new Errors.RequestTimeout({ importId, pageToken: Option.getOrUndefined(token), timeoutMillis }, true)
       return Effect.map(
         startAttempt(request(importId, token, traced), gate?.pass, timeoutMillis, onTimeout, scope),
-        (started) => awaitAttempt(started, onTimeout)
+        (started) => Effect.flatMap(awaitAttempt(started, onTimeout), parseReceived)
       )
     }
 
