@@ -7,11 +7,17 @@
  * PERMUTIVE_API_KEY=... taxonomy-export 9f87bd3e-32eb-4d15-8e85-17fb275fa809 > segments.ndjson
  * taxonomy-export 9f87bd3e-... --format csv --out segments.csv --key-file ~/.permutive-key
  * taxonomy-export 9f87bd3e-... --from 'MTIzNA==' --out segments.ndjson --append
+ * taxonomy-export 9f87bd3e-... --from 'MTIzNA==' >> segments.ndjson
  * ```
+ *
+ * Resuming: `--append` adds to `--out FILE` without a second CSV header and
+ * continues a JSON array (a failed JSON export leaves its array closed);
+ * with `--from` and output on stdout, CSV has no header row, so the output
+ * can be appended (`>>`) to the first run's.
  *
  * @since 0.1.0
  */
-import type { TaxonomyError } from "@effect-taxonomy/core/TaxonomyError"
+import type { InvalidOptions, TaxonomyError } from "@effect-taxonomy/core/TaxonomyError"
 import { isTaxonomyError, isTransient } from "@effect-taxonomy/core/TaxonomyError"
 import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
@@ -20,13 +26,15 @@ import * as Options from "@effect/cli/Options"
 import * as ValidationError from "@effect/cli/ValidationError"
 import * as Cause from "effect/Cause"
 import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import { createWriteStream, openSync, readFileSync } from "node:fs"
+import { Buffer } from "node:buffer"
+import { closeSync, createWriteStream, fstatSync, openSync, readFileSync, readSync } from "node:fs"
 import type { Writable } from "node:stream"
 import * as Progress from "./internal/progress.js"
 import * as NodeTaxonomyClient from "./NodeTaxonomyClient.js"
@@ -67,9 +75,9 @@ export const version = "0.1.0"
  *
  * | code | meaning |
  * |---|---|
- * | 0 | every segment exported |
+ * | 0 | every segment exported: a full run wrote as many as the server's total count; a resumed run (`--from`) wrote the rest, from its token to the end (not checked against the total) |
  * | 1 | an unexpected failure (a bug: please report it) |
- * | 2 | usage: bad arguments, no API key, an invalid import id or token |
+ * | 2 | usage: bad arguments, no API key, a bad environment variable or option, an invalid import id or token, `--append` without `--out` or to a file that holds no JSON array |
  * | 3 | authentication or authorisation: the key is missing, invalid or not allowed |
  * | 4 | the import does not exist |
  * | 5 | rate limited, and the retries ran out (or the wait asked for is too long) |
@@ -232,7 +240,11 @@ const optionsSpec = {
     Options.optional
   ),
   append: Options.boolean("append").pipe(
-    Options.withDescription("Append to --out FILE instead of replacing it (to resume an NDJSON export).")
+    Options.withDescription(
+      "Append to --out FILE instead of replacing it, to resume a failed export: NDJSON lines and CSV rows are " +
+        "added (no header row when the file is not empty), and a JSON array in the file is continued " +
+        "(the file must end with \"]\"). Needs --out."
+    )
   ),
   format: Options.choice("format", SegmentExport.formats).pipe(
     Options.withAlias("f"),
@@ -255,7 +267,10 @@ const optionsSpec = {
   ),
   from: Options.text("from").pipe(
     Options.withPseudoName("TOKEN"),
-    Options.withDescription("Resume from this pagination token (printed by a failed export)."),
+    Options.withDescription(
+      "Resume from this pagination token (printed by a failed export). With output on stdout, CSV has no " +
+        "header row, so the output can be appended (>>) to the first run's file."
+    ),
     Options.optional
   ),
   prefetch: Options.integer("prefetch").pipe(
@@ -277,11 +292,227 @@ const description = HelpDoc.blocks([
       "to resume from and exits with a code per error class: 2 usage, 3 authentication, 4 import not found, " +
       "5 rate limited, 6 API or network unavailable, 7 API contract broken, 8 output failed, 1 unexpected."
   ),
+  HelpDoc.p(
+    "To resume an export to --out FILE, run the printed command: --from TOKEN --append adds the rest to FILE " +
+      "(no second CSV header; a JSON array is continued: a failed JSON export leaves it closed with \"]\"). " +
+      "To resume an export to stdout, append the rest to the same file with >>: with --from and output on " +
+      "stdout, CSV has no header row. A JSON array on stdout cannot be resumed: use --out FILE."
+  ),
   HelpDoc.h2("Examples"),
   HelpDoc.p("PERMUTIVE_API_KEY=... taxonomy-export 9f87bd3e-32eb-4d15-8e85-17fb275fa809 > segments.ndjson"),
   HelpDoc.p("taxonomy-export 9f87bd3e-32eb-4d15-8e85-17fb275fa809 --format csv --out segments.csv --key-file key.txt"),
-  HelpDoc.p("taxonomy-export 9f87bd3e-32eb-4d15-8e85-17fb275fa809 --from 'MTIzNA==' --out segments.ndjson --append")
+  HelpDoc.p("taxonomy-export 9f87bd3e-32eb-4d15-8e85-17fb275fa809 --from 'MTIzNA==' --out segments.ndjson --append"),
+  HelpDoc.p("taxonomy-export 9f87bd3e-32eb-4d15-8e85-17fb275fa809 --format csv --from 'MTIzNA==' >> segments.csv")
 ])
+
+/**
+ * The client options the command sets, with the environment variable (see
+ * `NodeTaxonomyClient.environment`) and the flag that set them, so that a
+ * problem names what the user wrote.
+ */
+const settings: ReadonlyArray<{ readonly option: string; readonly variable: string; readonly flag?: string }> = [
+  { option: "apiKey", variable: NodeTaxonomyClient.environment.apiKey, flag: "--key-file" },
+  { option: "baseUrl", variable: NodeTaxonomyClient.environment.baseUrl, flag: "--base-url" },
+  { option: "requestTimeout", variable: NodeTaxonomyClient.environment.requestTimeout },
+  { option: "prefetch", variable: NodeTaxonomyClient.environment.prefetch, flag: "--prefetch" },
+  { option: "retry.maxAttempts", variable: NodeTaxonomyClient.environment.maxAttempts },
+  { option: "retry.maxDelay", variable: NodeTaxonomyClient.environment.maxDelay },
+  { option: "retry.maxElapsed", variable: NodeTaxonomyClient.environment.maxElapsed },
+  { option: "retry.maxRetryAfter", variable: NodeTaxonomyClient.environment.maxRetryAfter }
+]
+
+/** `PERMUTIVE_PREFETCH (option prefetch; --prefetch sets it too)` */
+const aboutVariable = (setting: (typeof settings)[number]): string =>
+  `${setting.variable} (option ${setting.option}${setting.flag !== undefined ? `; ${setting.flag} sets it too` : ""})`
+
+const configProblems = (error: ConfigError.ConfigError): ReadonlyArray<string> => {
+  switch (error._op) {
+    case "And":
+    case "Or":
+      return [...configProblems(error.left), ...configProblems(error.right)]
+    default: {
+      const variable = error.path.join("_")
+      const setting = settings.find((s) => s.variable === variable)
+      return [`${setting !== undefined ? aboutVariable(setting) : variable}: ${error.message}`]
+    }
+  }
+}
+
+/** `Invalid environment variable PERMUTIVE_REQUEST_TIMEOUT (option requestTimeout): Expected a duration...` */
+const describeConfigError = (error: ConfigError.ConfigError): string => {
+  const problems = configProblems(error)
+  return problems.length === 1
+    ? `Invalid environment variable ${problems[0]}`
+    : `Invalid environment variables: ${problems.join("; ")}`
+}
+
+/**
+ * The value of an option in `argv` (`--out FILE`, `-o FILE`, `--out=FILE`;
+ * the last one given), or `undefined`. For what to print after a failure:
+ * the command itself reads its options through @effect/cli.
+ */
+const optionValue = (argv: ReadonlyArray<string>, names: ReadonlyArray<string>): string | undefined => {
+  let value: string | undefined
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (arg === "--") break
+    if (names.includes(arg)) {
+      value = argv[i + 1] ?? ""
+      i++
+      continue
+    }
+    const long = names.find((n) => n.startsWith("--") && arg.startsWith(`${n}=`))
+    if (long !== undefined) value = arg.slice(long.length + 1)
+  }
+  return value
+}
+
+/** An `InvalidOptions` message naming the flag or environment variable the option came from. */
+const describeInvalidOptions = (error: InvalidOptions, argv: ReadonlyArray<string>): string => {
+  const setting = settings.find((s) => s.option === error.option)
+  if (setting === undefined || error.importId !== undefined) return error.message
+  const source = setting.flag !== undefined && optionValue(argv, [setting.flag]) !== undefined
+    ? `${setting.flag} (option ${setting.option})`
+    : `environment variable ${aboutVariable(setting)}`
+  return `Invalid ${source}: ${error.problem}. No request was sent.`
+}
+
+/** Where the export writes, and how the format starts there. */
+interface Target {
+  readonly stream: Writable
+  /** CSV: write the header row. */
+  readonly header: boolean
+  /** JSON: the array in the file to continue. */
+  readonly continueArray: { readonly hasElements: boolean } | undefined
+  /** NDJSON and CSV appends: the records in the file before this run. */
+  readonly recordsBefore: number | undefined
+}
+
+const BLOCK = 64 * 1024
+const NEWLINE = 0x0a
+const QUOTE = 0x22
+const isJsonSpace = (byte: number) => byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d
+
+/** The offset of the last byte before `end` that is not JSON whitespace, or -1. */
+const lastNonSpace = (fd: number, end: number): number => {
+  const buffer = Buffer.alloc(BLOCK)
+  for (let stop = end; stop > 0;) {
+    const start = Math.max(0, stop - BLOCK)
+    const read = readSync(fd, buffer, 0, stop - start, start)
+    for (let i = read - 1; i >= 0; i--) if (!isJsonSpace(buffer[i]!)) return start + i
+    stop = start
+  }
+  return -1
+}
+
+/** The offset of the first byte that is not JSON whitespace, or -1. */
+const firstNonSpace = (fd: number, size: number): number => {
+  const buffer = Buffer.alloc(BLOCK)
+  for (let start = 0; start < size;) {
+    const read = readSync(fd, buffer, 0, Math.min(BLOCK, size - start), start)
+    if (read === 0) break
+    for (let i = 0; i < read; i++) if (!isJsonSpace(buffer[i]!)) return start + i
+    start += read
+  }
+  return -1
+}
+
+const byteAt = (fd: number, position: number): number => {
+  const buffer = Buffer.alloc(1)
+  readSync(fd, buffer, 0, 1, position)
+  return buffer[0]!
+}
+
+/**
+ * The records in an NDJSON file (lines) or a CSV file (rows: line ends
+ * outside quoted fields, less a header row), in one read through the file.
+ */
+const countRecords = (fd: number, size: number, format: "ndjson" | "csv"): number => {
+  const buffer = Buffer.alloc(BLOCK)
+  const header = Buffer.from(SegmentExport.csvColumns.join(",") + "\r\n")
+  let lineEnds = 0
+  let quoted = false
+  let last = NEWLINE
+  let startsWithHeader = false
+  for (let position = 0; position < size;) {
+    const read = readSync(fd, buffer, 0, Math.min(BLOCK, size - position), position)
+    if (read === 0) break
+    const chunk = buffer.subarray(0, read)
+    if (position === 0) startsWithHeader = chunk.subarray(0, header.length).equals(header)
+    if (format === "ndjson") {
+      for (let i = chunk.indexOf(NEWLINE); i !== -1; i = chunk.indexOf(NEWLINE, i + 1)) lineEnds++
+    } else {
+      for (let i = 0; i < read; i++) {
+        const byte = chunk[i]!
+        if (byte === QUOTE) quoted = !quoted
+        else if (byte === NEWLINE && !quoted) lineEnds++
+      }
+    }
+    last = chunk[read - 1]!
+    position += read
+  }
+  const records = lineEnds + (last === NEWLINE ? 0 : 1)
+  return format === "csv" && startsWithHeader ? records - 1 : records
+}
+
+/**
+ * Opens `--out FILE`: replaced, or with `--append` added to. Appending to a
+ * JSON file continues the array in it: the writes start over its closing
+ * `]`, so the file is unchanged until the first one.
+ */
+const openTarget = (file: string, append: boolean, format: SegmentExport.Format): Target => {
+  if (!append) {
+    return {
+      stream: createWriteStream(file, { fd: openSync(file, "w") }),
+      header: true,
+      continueArray: undefined,
+      recordsBefore: undefined
+    }
+  }
+  const fd = openSync(file, "a+")
+  try {
+    const size = fstatSync(fd).size
+    if (format !== "json") {
+      return {
+        stream: createWriteStream(file, { fd }),
+        header: size === 0,
+        continueArray: undefined,
+        recordsBefore: size === 0 ? 0 : countRecords(fd, size, format)
+      }
+    }
+    const end = lastNonSpace(fd, size)
+    // an empty file (or only whitespace): a new array
+    if (end === -1) {
+      return {
+        stream: createWriteStream(file, { fd }),
+        header: true,
+        continueArray: undefined,
+        recordsBefore: undefined
+      }
+    }
+    const notAnArray = (problem: string) =>
+      new UsageError({
+        reason: `cannot append to ${file} with --format json: ${problem}, so it does not hold a JSON array to ` +
+          `continue (append to a file written with --format json, or leave out --append to replace the file)`
+      })
+    if (byteAt(fd, end) !== 0x5d) throw notAnArray(`it does not end with "]"`)
+    const start = firstNonSpace(fd, size)
+    if (byteAt(fd, start) !== 0x5b) throw notAnArray(`it does not start with "["`)
+    // continue after the last element (or the `[`), dropping the `]` and the whitespace before it
+    const before = lastNonSpace(fd, end)
+    const out = openSync(file, "r+")
+    closeSync(fd)
+    return {
+      stream: createWriteStream(file, { fd: out, start: before + 1 }),
+      header: true,
+      continueArray: { hasElements: before !== start },
+      recordsBefore: undefined
+    }
+  } catch (error) {
+    closeSync(fd)
+    throw error
+  }
+}
 
 const readKey = (keyFile: Option.Option<string>) =>
   Option.match(keyFile, {
@@ -315,9 +546,16 @@ const readKey = (keyFile: Option.Option<string>) =>
 export const make = (io: Io) =>
   Command.make(name, { importId: importIdArg, ...optionsSpec }, (args) =>
     Effect.gen(function*() {
+      const outFile = Option.getOrUndefined(args.out)
+      const from = Option.getOrUndefined(args.from)
+      if (args.append && outFile === undefined) {
+        return yield* new UsageError({
+          reason: "--append needs --out FILE, the file to append to (to append stdout to a file, use >> FILE)"
+        })
+      }
       const apiKey = yield* readKey(args.keyFile)
       const fromEnv = yield* NodeTaxonomyClient.optionsFromEnvWithoutKey.pipe(
-        Effect.mapError((error) => new UsageError({ reason: `bad environment: ${error.message}` }))
+        Effect.mapError((error) => new UsageError({ reason: describeConfigError(error) }))
       )
       const clientOptions = {
         ...fromEnv,
@@ -325,27 +563,36 @@ export const make = (io: Io) =>
         ...Option.match(args.baseUrl, { onNone: () => ({}), onSome: (baseUrl) => ({ baseUrl }) }),
         ...Option.match(args.prefetch, { onNone: () => ({}), onSome: (prefetch) => ({ prefetch }) })
       }
-      const outFile = Option.getOrUndefined(args.out)
-      const output: Writable = outFile !== undefined
+      const target: Target = outFile !== undefined
         ? yield* Effect.acquireRelease(
           // open now, so a bad path fails before anything is fetched
           Effect.try({
-            try: () => createWriteStream(outFile, { fd: openSync(outFile, args.append ? "a" : "w") }),
+            try: () => openTarget(outFile, args.append, args.format),
             catch: (cause) =>
-              new SegmentExport.OutputError({ description: (cause as Error).message, segmentsWritten: 0 })
+              cause instanceof UsageError
+                ? cause
+                : new SegmentExport.OutputError({ description: (cause as Error).message, segmentsWritten: 0 })
           }),
-          (stream) => Effect.async<void>((resume) => void stream.end(() => resume(Effect.void)))
+          ({ stream }) => Effect.async<void>((resume) => void stream.end(() => resume(Effect.void)))
         )
-        : io.stdout
+        : {
+          stream: io.stdout,
+          // a resumed run's rows go after the first run's, which has the header
+          header: from === undefined,
+          continueArray: undefined,
+          recordsBefore: undefined
+        }
       const reporter = Progress.make({
         mode: args.quiet ? "quiet" : io.stderrIsTTY ? "bar" : "lines",
-        write: (text) => void io.stderr.write(text)
+        write: (text) => void io.stderr.write(text),
+        resumed: from !== undefined
       })
-      const from = Option.getOrUndefined(args.from)
       const summary = yield* SegmentExport.run({
         importId: args.importId,
-        output,
+        output: target.stream,
         format: args.format,
+        header: target.header,
+        continueArray: target.continueArray,
         ...(from !== undefined ? { from } : {}),
         onProgress: (p) => Effect.sync(() => reporter.update(p))
       }).pipe(
@@ -353,11 +600,20 @@ export const make = (io: Io) =>
         Effect.ensuring(Effect.sync(() => reporter.finish()))
       )
       if (!args.quiet) {
-        io.stderr.write(
-          `${name}: import ${args.importId}: ${Progress.describe(summary)}` +
-            `${summary.matchesTotal === true ? "; matches the server's total count" : ""}` +
-            `${outFile !== undefined ? `; written to ${outFile}` : ""}\n`
-        )
+        // a resumed run wrote the segments after its token only: nothing to compare with the total
+        const counts = from !== undefined
+          ? `resumed run wrote ${Progress.number(summary.segments)} segments, ${Progress.timing(summary)}`
+          : `${Progress.describe(summary)}${summary.matchesTotal === true ? "; matches the server's total count" : ""}`
+        const where = outFile === undefined
+          ? ""
+          : !args.append
+          ? `; written to ${outFile}`
+          : target.recordsBefore !== undefined
+          ? `; appended to ${outFile}, which now holds ${
+            Progress.number(target.recordsBefore + summary.segments)
+          } records`
+          : `; appended to ${outFile}`
+        io.stderr.write(`${name}: import ${args.importId}: ${counts}${where}\n`)
       }
       if (summary.matchesTotal === false) {
         return yield* Effect.fail(new CountMismatch({ written: summary.segments, totalCount: summary.totalCount! }))
@@ -381,13 +637,24 @@ export const make = (io: Io) =>
  */
 export const describeFailure = (error: unknown, argv: ReadonlyArray<string>): string => {
   const tag = typeof error === "object" && error !== null && "_tag" in error ? `${String(error._tag)}: ` : ""
-  const message = error instanceof Error ? error.message : String(error)
+  const message = isTaxonomyError(error) && error._tag === "InvalidOptions"
+    ? describeInvalidOptions(error, argv)
+    : error instanceof Error
+    ? error.message
+    : String(error)
   let out = `${name}: ${tag}${message.split("\n")[0]}\n`
   if (isTaxonomyError(error) && error.segmentsEmitted !== undefined && error.segmentsEmitted > 0) {
+    const written = `${name}: ${error.segmentsEmitted} segments were written`
     const rest = argv.filter((arg, i) => arg !== "--from" && argv[i - 1] !== "--from" && !arg.startsWith("--from="))
-    const resume = error.pageToken === undefined ? "" : ` --from '${error.pageToken}'`
-    out += `${name}: ${error.segmentsEmitted} segments were written; resume with: ${name} ${rest.join(" ")}${resume}` +
-      `${rest.includes("--out") || rest.includes("-o") ? (rest.includes("--append") ? "" : " --append") : ""}\n`
+    const command = `${name} ${rest.join(" ")}${error.pageToken === undefined ? "" : ` --from '${error.pageToken}'`}`
+    if (optionValue(argv, ["--out", "-o"]) !== undefined) {
+      out += `${written}; resume with: ${command}${rest.includes("--append") ? "" : " --append"}\n`
+    } else if (optionValue(argv, ["--format", "-f"]) === "json") {
+      out += `${written} to stdout; a JSON array on stdout cannot be resumed: export again with --out FILE ` +
+        `(an export to a file can be resumed with --from and --append)\n`
+    } else {
+      out += `${written} to stdout; to resume, append the rest to the same file: ${command} >> <your file>\n`
+    }
   }
   return out
 }

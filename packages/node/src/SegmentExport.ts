@@ -197,6 +197,20 @@ export interface Options extends StreamOptions {
   readonly importId: string
   readonly output: Writable
   readonly format?: Format | undefined
+  /**
+   * CSV only: write the header row (default `true`). Leave it out when the
+   * rows continue a CSV that already has one: appending to a file, or a
+   * resumed export whose output is appended to the first run's.
+   */
+  readonly header?: boolean | undefined
+  /**
+   * JSON only: the output already holds the start of an array, without its
+   * closing `]`, ending with `[` (`hasElements: false`) or with the last
+   * element (`hasElements: true`). The export writes no `[`, continues the
+   * array (a `,` before its first element when there were elements) and
+   * closes it.
+   */
+  readonly continueArray?: { readonly hasElements: boolean } | undefined
   /** Called after each page is written. */
   readonly onProgress?: ((progress: Progress) => Effect.Effect<void>) | undefined
 }
@@ -227,7 +241,10 @@ const write = (output: Writable, chunk: string, written: number): Effect.Effect<
     })
   })
 
-const render = (format: Format, page: SegmentPage, first: boolean, itemsBefore: number): string => {
+const csvHeader = csvColumns.join(",") + "\r\n"
+
+/** A page's text; `open` is whether the start (the CSV header, the JSON `[`) is still to be written. */
+const render = (format: Format, page: SegmentPage, open: boolean, itemsBefore: number): string => {
   switch (format) {
     case "ndjson": {
       let out = ""
@@ -235,12 +252,12 @@ const render = (format: Format, page: SegmentPage, first: boolean, itemsBefore: 
       return out
     }
     case "csv": {
-      let out = first ? csvColumns.join(",") + "\r\n" : ""
+      let out = open ? csvHeader : ""
       for (const s of page.segments) out += csvRow(s)
       return out
     }
     case "json": {
-      let out = first ? "[" : ""
+      let out = open ? "[" : ""
       let i = 0
       for (const s of page.segments) {
         out += (itemsBefore + i === 0 ? "\n" : ",\n") + JSON.stringify(encodeSegment(s))
@@ -254,6 +271,10 @@ const render = (format: Format, page: SegmentPage, first: boolean, itemsBefore: 
 /**
  * Streams every segment of an import to `output` in the chosen format (NDJSON
  * by default), one write per page with backpressure, and returns a summary.
+ *
+ * A JSON export that fails (for any reason but the output itself) still
+ * closes its array with `]` before failing, so the output is a valid JSON
+ * array of the segments written; resume it with `from` and `continueArray`.
  *
  * @example
  * ```ts
@@ -279,15 +300,19 @@ export const run = (options: Options): Effect.Effect<Summary, TaxonomyError | Ou
     let segments = 0
     let totalCount: number | undefined
     let nextToken: string | undefined
-    let anyWritten = false
+    // whether the start (CSV header, JSON `[`) is still to be written
+    let open = format === "csv" ? options.header ?? true : format === "json" && options.continueArray === undefined
+    // JSON: elements in the array so far, as far as the separator goes
+    const elementsBefore = format === "json" && options.continueArray?.hasElements === true ? 1 : 0
+    const closeArray = () =>
+      write(options.output, open ? "[]\n" : elementsBefore + segments > 0 ? "\n]\n" : "]\n", segments)
     yield* client.pages(options.importId, options).pipe(
       Stream.runForEach((page) =>
         Effect.gen(function*() {
-          const first = !anyWritten
-          const chunk = render(format, page, first, segments)
+          const chunk = render(format, page, open, elementsBefore + segments)
           if (chunk !== "") {
             yield* write(options.output, chunk, segments)
-            anyWritten = true
+            open = false
           }
           pages++
           segments += page.segments.length
@@ -298,10 +323,15 @@ export const run = (options: Options): Effect.Effect<Summary, TaxonomyError | Ou
             yield* options.onProgress({ pages, segments, totalCount, elapsedMillis: now - started, nextToken })
           }
         })
+      ),
+      // a JSON array begun (here or by an earlier run) is closed, so the output stays valid JSON;
+      // not after an OutputError: the output is broken
+      Effect.tapError((error) =>
+        format === "json" && !open && error._tag !== "OutputError" ? Effect.ignore(closeArray()) : Effect.void
       )
     )
-    if (format === "csv" && !anyWritten) yield* write(options.output, csvColumns.join(",") + "\r\n", segments)
-    if (format === "json") yield* write(options.output, !anyWritten ? "[]\n" : segments > 0 ? "\n]\n" : "]\n", segments)
+    if (format === "csv" && open) yield* write(options.output, csvHeader, segments)
+    if (format === "json") yield* closeArray()
     const finished = yield* Clock.currentTimeMillis
     return {
       importId: options.importId,

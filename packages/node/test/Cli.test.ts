@@ -10,7 +10,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { PassThrough } from "node:stream"
@@ -49,7 +49,7 @@ const runCli = (
       Effect.withConfigProvider(ConfigProvider.fromMap(env)),
       Effect.provide(environment)
     )
-    return { code, stdout: stdout.text(), stderr: stderr.text(), api }
+    return { code, stdout: stdout.text(), stderr: stderr.text(), api, url: server.url }
   }))
 
 const ndjsonIds = (text: string) =>
@@ -218,5 +218,284 @@ describe("taxonomy-export", () => {
         help,
         "PERMUTIVE_API_KEY=... taxonomy-export 9f87bd3e-32eb-4d15-8e85-17fb275fa809 > segments.ndjson"
       )
+      assert.include(
+        help,
+        "Resume from this pagination token (printed by a failed export). With output on stdout, CSV has no header row, so the output can be appended (>>) to the first run's file."
+      )
+      assert.include(
+        help,
+        "taxonomy-export 9f87bd3e-32eb-4d15-8e85-17fb275fa809 --format csv --from 'MTIzNA==' >> segments.csv"
+      )
     }))
+
+  describe("resuming", () => {
+    /** Fails with a 503 on page 3 (after 100 segments) until the fault is spent, with 2 attempts. */
+    const failingOnPage3 = () =>
+      FakeTaxonomyApi.make({
+        imports: [seed],
+        pageSize: 50,
+        apiKey: key,
+        faults: FaultPlan.scripted([{ page: 3, times: 2, fault: FaultPlan.serverError({ status: 503, body: "html" }) }])
+      })
+    const token = FakeTaxonomyApi.make({ imports: [seed], pageSize: 50, apiKey: key }).tokenFor(seed.importId, 3)
+    /** What a full export to stdout writes in a format. */
+    const fullExport = (format: string) =>
+      Effect.map(runCli((url) => [seed.importId, "--base-url", url, "-f", format, "--quiet"]), (run) => run.stdout)
+    const lastLines = (text: string, n: number) => text.trimEnd().split("\n").slice(-n)
+    const timing = "\\d+ pages, [\\d,]+/s, \\d+\\.\\ds"
+
+    it.live("--append to a CSV file writes no second header: the resumed file is the full export", () =>
+      Effect.gen(function*() {
+        const out = join(mkdtempSync(join(tmpdir(), "cli-")), "a.csv")
+        const api = failingOnPage3()
+        const failed = yield* runCli((url) => [seed.importId, "--base-url", url, "-f", "csv", "--out", out], { api })
+        assert.strictEqual(failed.code, 6)
+        assert.strictEqual(
+          lastLines(failed.stderr, 1)[0],
+          `taxonomy-export: 100 segments were written; resume with: taxonomy-export ${seed.importId} --base-url ${failed.url} -f csv --out ${out} --from '${token}' --append`
+        )
+        const resumed = yield* runCli(
+          (url) => [seed.importId, "--base-url", url, "-f", "csv", "--out", out, "--from", token, "--append"],
+          { api }
+        )
+        assert.strictEqual(resumed.code, 0, resumed.stderr)
+        const file = readFileSync(out, "utf8")
+        assert.strictEqual(file, yield* fullExport("csv"))
+        assert.strictEqual(file.split("id,code,name,import_id,description,cpm,categories,updated_at\r\n").length, 2)
+        assert.match(
+          lastLines(resumed.stderr, 1)[0]!,
+          new RegExp(
+            `^taxonomy-export: import ${seed.importId}: resumed run wrote 150 segments, 3 pages, [\\d,]+/s, \\d+\\.\\ds; appended to ${out}, which now holds 250 records$`
+          )
+        )
+      }))
+
+    it.live("a failed JSON export leaves a valid array; --append continues it into the full export", () =>
+      Effect.gen(function*() {
+        const out = join(mkdtempSync(join(tmpdir(), "cli-")), "a.json")
+        const api = failingOnPage3()
+        const failed = yield* runCli((url) => [seed.importId, "--base-url", url, "-f", "json", "-o", out], { api })
+        assert.strictEqual(failed.code, 6)
+        assert.strictEqual(
+          lastLines(failed.stderr, 1)[0],
+          `taxonomy-export: 100 segments were written; resume with: taxonomy-export ${seed.importId} --base-url ${failed.url} -f json -o ${out} --from '${token}' --append`
+        )
+        const partial = readFileSync(out, "utf8")
+        assert.isTrue(partial.endsWith("}\n]\n"))
+        assert.deepStrictEqual(JSON.parse(partial).map((s: { id: string }) => s.id), allIds.slice(0, 100))
+        const resumed = yield* runCli(
+          (url) => [seed.importId, "--base-url", url, "-f", "json", "-o", out, "--from", token, "--append"],
+          { api }
+        )
+        assert.strictEqual(resumed.code, 0, resumed.stderr)
+        const file = readFileSync(out, "utf8")
+        assert.strictEqual(file, yield* fullExport("json"))
+        assert.deepStrictEqual(JSON.parse(file).map((s: { id: string }) => s.id), allIds)
+        assert.match(
+          lastLines(resumed.stderr, 1)[0]!,
+          new RegExp(
+            `^taxonomy-export: import ${seed.importId}: resumed run wrote 150 segments, ${timing}; appended to ${out}$`
+          )
+        )
+      }))
+
+    it.live("--append -f json continues an empty array, and starts one in an empty file", () =>
+      Effect.gen(function*() {
+        const dir = mkdtempSync(join(tmpdir(), "cli-"))
+        const full = yield* fullExport("json")
+        for (
+          const [name, before] of [["empty-array.json", "[]\n"], ["spaced.json", "  [ \n ]  \n\n"], ["empty.json", ""]]
+        ) {
+          const out = join(dir, name)
+          writeFileSync(out, before)
+          const run = yield* runCli((url) => [seed.importId, "--base-url", url, "-f", "json", "-o", out, "--append"])
+          assert.strictEqual(run.code, 0, run.stderr)
+          assert.strictEqual(readFileSync(out, "utf8"), name === "spaced.json" ? `  ${full}` : full, name)
+        }
+      }))
+
+    it.live("--append -f json to a file that holds no JSON array is a usage error, before any request", () =>
+      Effect.gen(function*() {
+        const dir = mkdtempSync(join(tmpdir(), "cli-"))
+        for (
+          const [name, text, problem] of [
+            ["truncated.json", "[\n{\"id\":\"a\"},\n{\"id\":", "it does not end with \"]\""],
+            ["ndjson.json", "{\"id\":\"a\"}\n", "it does not end with \"]\""],
+            ["object.json", "{\"ids\":[1]}\n", "it does not end with \"]\""],
+            ["reversed.json", "]\n[1]", "it does not start with \"[\""]
+          ]
+        ) {
+          const out = join(dir, name)
+          writeFileSync(out, text)
+          const run = yield* runCli((url) => [seed.importId, "--base-url", url, "-f", "json", "-o", out, "--append"])
+          assert.strictEqual(run.code, 2, name)
+          assert.strictEqual(
+            run.stderr,
+            `taxonomy-export: UsageError: cannot append to ${out} with --format json: ${problem}, so it does not hold a JSON array to continue (append to a file written with --format json, or leave out --append to replace the file)\n`
+          )
+          assert.strictEqual(readFileSync(out, "utf8"), text)
+          assert.strictEqual(run.api.requests.length, 0)
+        }
+      }))
+
+    it.live("--append without --out is a usage error", () =>
+      Effect.gen(function*() {
+        const run = yield* runCli((url) => [seed.importId, "--base-url", url, "--append"])
+        assert.strictEqual(run.code, 2)
+        assert.strictEqual(
+          run.stderr,
+          "taxonomy-export: UsageError: --append needs --out FILE, the file to append to (to append stdout to a file, use >> FILE)\n"
+        )
+        assert.strictEqual(run.stdout, "")
+        assert.strictEqual(run.api.requests.length, 0)
+      }))
+
+    it.live("--append -f ndjson reports the records the file now holds", () =>
+      Effect.gen(function*() {
+        const out = join(mkdtempSync(join(tmpdir(), "cli-")), "a.ndjson")
+        writeFileSync(out, "{\"id\":\"x\"}\n{\"id\":\"y\"}\n")
+        const run = yield* runCli((url) => [seed.importId, "--base-url", url, "-o", out, "--append"])
+        assert.strictEqual(run.code, 0, run.stderr)
+        assert.match(
+          lastLines(run.stderr, 1)[0]!,
+          new RegExp(
+            `^taxonomy-export: import ${seed.importId}: 250/250 segments \\(100%\\), ${timing}; matches the server's total count; appended to ${out}, which now holds 252 records$`
+          )
+        )
+      }))
+
+    it.live("a CSV file's record count skips the header and newlines inside quoted fields", () =>
+      Effect.gen(function*() {
+        const out = join(mkdtempSync(join(tmpdir(), "cli-")), "a.csv")
+        writeFileSync(
+          out,
+          "id,code,name,import_id,description,cpm,categories,updated_at\r\nx,1,\"two\r\nlines\",,,,,\r\ny,2,\"a \"\"quote\"\"\",,,,,\r\n"
+        )
+        const run = yield* runCli((url) => [seed.importId, "--base-url", url, "-f", "csv", "-o", out, "--append"])
+        assert.strictEqual(run.code, 0, run.stderr)
+        assert.isTrue(lastLines(run.stderr, 1)[0]!.endsWith(`; appended to ${out}, which now holds 252 records`))
+        assert.strictEqual(readFileSync(out, "utf8").split("id,code,name,").length, 2)
+      }))
+
+    it.live("after a failure on stdout, the hint appends to the file with >>; the result is the full export", () =>
+      Effect.gen(function*() {
+        for (const format of ["ndjson", "csv"]) {
+          const api = failingOnPage3()
+          const failed = yield* runCli((url) => [seed.importId, "--base-url", url, "-f", format], { api })
+          assert.strictEqual(failed.code, 6)
+          assert.strictEqual(
+            lastLines(failed.stderr, 1)[0],
+            `taxonomy-export: 100 segments were written to stdout; to resume, append the rest to the same file: taxonomy-export ${seed.importId} --base-url ${failed.url} -f ${format} --from '${token}' >> <your file>`
+          )
+          // as told: the resumed run's output after the first run's (a CSV without a second header)
+          const resumed = yield* runCli(
+            (url) => [seed.importId, "--base-url", url, "-f", format, "--from", token],
+            { api }
+          )
+          assert.strictEqual(resumed.code, 0, resumed.stderr)
+          assert.strictEqual(failed.stdout + resumed.stdout, yield* fullExport(format), format)
+          assert.match(
+            lastLines(resumed.stderr, 1)[0]!,
+            new RegExp(`^taxonomy-export: import ${seed.importId}: resumed run wrote 150 segments, ${timing}$`)
+          )
+        }
+      }))
+
+    it.live("after a JSON failure on stdout, the hint says to use --out FILE; stdout holds a valid array", () =>
+      Effect.gen(function*() {
+        const failed = yield* runCli((url) => [seed.importId, "--base-url", url, "--format=json"], {
+          api: failingOnPage3()
+        })
+        assert.strictEqual(failed.code, 6)
+        assert.strictEqual(
+          lastLines(failed.stderr, 1)[0],
+          "taxonomy-export: 100 segments were written to stdout; a JSON array on stdout cannot be resumed: export again with --out FILE (an export to a file can be resumed with --from and --append)"
+        )
+        assert.deepStrictEqual(JSON.parse(failed.stdout).map((s: { id: string }) => s.id), allIds.slice(0, 100))
+      }))
+
+    it.live("a resumed run's progress counts its own segments, with no total or percentage", () =>
+      Effect.gen(function*() {
+        const lines = yield* runCli((url) => [seed.importId, "--base-url", url, "--from", token])
+        assert.strictEqual(lines.code, 0, lines.stderr)
+        assert.deepStrictEqual(ndjsonIds(lines.stdout), allIds.slice(100))
+        assert.match(
+          lines.stderr.split("\n")[0]!,
+          /^progress: 50 segments since the resume token, 1 pages, [\d,]+\/s, \d+\.\ds$/
+        )
+        const bar = yield* runCli((url) => [seed.importId, "--base-url", url, "--from", token], { tty: true })
+        assert.include(bar.stderr, "\r\x1b[2K50 segments since the resume token, 1 pages, ")
+        assert.notMatch(bar.stderr, /\[[#.]/)
+      }))
+  })
+
+  describe("configuration errors name the environment variable or flag", () => {
+    const cases: ReadonlyArray<readonly [string, Record<string, string>, ReadonlyArray<string>, string]> = [
+      [
+        "PERMUTIVE_RETRY_MAX_ATTEMPTS=0",
+        { PERMUTIVE_RETRY_MAX_ATTEMPTS: "0" },
+        [],
+        "InvalidOptions: Invalid environment variable PERMUTIVE_RETRY_MAX_ATTEMPTS (option retry.maxAttempts): must be a whole number ≥ 1, got 0. No request was sent."
+      ],
+      [
+        "PERMUTIVE_REQUEST_TIMEOUT=banana",
+        { PERMUTIVE_REQUEST_TIMEOUT: "banana" },
+        [],
+        "UsageError: Invalid environment variable PERMUTIVE_REQUEST_TIMEOUT (option requestTimeout): Expected a duration but received \"banana\""
+      ],
+      [
+        "PERMUTIVE_PREFETCH=-1",
+        { PERMUTIVE_PREFETCH: "-1" },
+        [],
+        "InvalidOptions: Invalid environment variable PERMUTIVE_PREFETCH (option prefetch; --prefetch sets it too): must be a whole number ≥ 0, got -1. No request was sent."
+      ],
+      [
+        "--prefetch -1",
+        {},
+        ["--prefetch", "-1"],
+        "InvalidOptions: Invalid --prefetch (option prefetch): must be a whole number ≥ 0, got -1. No request was sent."
+      ],
+      [
+        "--prefetch=-1 over PERMUTIVE_PREFETCH=2",
+        { PERMUTIVE_PREFETCH: "2" },
+        ["--prefetch=-1"],
+        "InvalidOptions: Invalid --prefetch (option prefetch): must be a whole number ≥ 0, got -1. No request was sent."
+      ],
+      [
+        "two bad variables",
+        { PERMUTIVE_PREFETCH: "x", PERMUTIVE_RETRY_MAX_DELAY: "y" },
+        [],
+        "UsageError: Invalid environment variables: PERMUTIVE_PREFETCH (option prefetch; --prefetch sets it too): Expected an integer value but received \"x\"; PERMUTIVE_RETRY_MAX_DELAY (option retry.maxDelay): Expected a duration but received \"y\""
+      ]
+    ]
+    for (const [label, env, extra, line] of cases) {
+      it.live(label, () =>
+        Effect.gen(function*() {
+          const run = yield* runCli((url) => [seed.importId, "--base-url", url, ...extra], {
+            env: { PERMUTIVE_API_KEY: key, ...env }
+          })
+          assert.strictEqual(run.code, 2)
+          assert.strictEqual(run.stderr, `taxonomy-export: ${line}\n`)
+          assert.strictEqual(run.api.requests.length, 0)
+        }))
+    }
+
+    it.live("a bad PERMUTIVE_BASE_URL, overridden by --base-url", () =>
+      Effect.gen(function*() {
+        const dir = mkdtempSync(join(tmpdir(), "cli-"))
+        const fromEnv = yield* runCli(() => [seed.importId, "--out", join(dir, "a.ndjson")], {
+          env: { PERMUTIVE_API_KEY: key, PERMUTIVE_BASE_URL: "ftp://example.com" }
+        })
+        assert.strictEqual(fromEnv.code, 2)
+        assert.strictEqual(
+          fromEnv.stderr,
+          "taxonomy-export: InvalidOptions: Invalid environment variable PERMUTIVE_BASE_URL (option baseUrl; --base-url sets it too): must be an absolute http:// or https:// URL, got \"ftp://example.com\". No request was sent.\n"
+        )
+        const fromFlag = yield* runCli((url) => [seed.importId, "--base-url", url, "-o", join(dir, "b.ndjson")], {
+          env: { PERMUTIVE_API_KEY: key, PERMUTIVE_BASE_URL: "ftp://example.com" }
+        })
+        assert.strictEqual(fromFlag.code, 0, fromFlag.stderr)
+        assert.isTrue(existsSync(join(dir, "b.ndjson")))
+      }))
+  })
 })

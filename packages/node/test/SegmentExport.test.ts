@@ -1,5 +1,6 @@
 import { ImportId, Segment, SegmentId } from "@effect-taxonomy/core/Segment"
 import * as SegmentExport from "@effect-taxonomy/node/SegmentExport"
+import * as FaultPlan from "@effect-taxonomy/testing/FaultPlan"
 import * as TaxonomyClientTest from "@effect-taxonomy/testing/TaxonomyClientTest"
 import { assert, describe, it } from "@effect/vitest"
 import * as DateTime from "effect/DateTime"
@@ -44,14 +45,21 @@ const segments = [
   })
 ]
 
-const exportTo = (format: SegmentExport.Format, data: ReadonlyArray<Segment> = segments) =>
+const exportTo = (
+  format: SegmentExport.Format,
+  data: ReadonlyArray<Segment> = segments,
+  options: Partial<SegmentExport.Options> = {}
+) =>
   Effect.gen(function*() {
     const output = new PassThrough()
     const chunks: Array<Buffer> = []
     output.on("data", (chunk: Buffer) => chunks.push(chunk))
-    const summary = yield* SegmentExport.run({ importId, output, format })
+    const summary = yield* SegmentExport.run({ importId, output, format, ...options })
     return { summary, text: Buffer.concat(chunks).toString("utf8") }
   }).pipe(Effect.provide(TaxonomyClientTest.layer({ segments: { [importId]: data }, pageSize: 2 })))
+
+/** The segments as the JSON array's elements. */
+const jsonElements = segments.map((s) => JSON.stringify(JSON.parse(SegmentExport.ndjsonLine(s))))
 
 describe("SegmentExport", () => {
   it.live("writes NDJSON in the API's primary wire form, one line per segment", () =>
@@ -114,4 +122,89 @@ describe("SegmentExport", () => {
       assert.strictEqual(error._tag, "OutputError")
       assert.strictEqual(error.message, "Could not write the output: EPIPE: broken pipe (2 segments written before).")
     }).pipe(Effect.provide(TaxonomyClientTest.layer({ segments: { [importId]: segments }, pageSize: 2 }))))
+
+  it.live("writes no CSV header with header: false", () =>
+    Effect.gen(function*() {
+      const { text } = yield* exportTo("csv", segments, { header: false })
+      assert.strictEqual(text, segments.map(SegmentExport.csvRow).join(""))
+      assert.strictEqual((yield* exportTo("csv", [], { header: false })).text, "")
+    }))
+
+  it.live("continues a JSON array: no [, a comma after earlier elements, closed", () =>
+    Effect.gen(function*() {
+      assert.strictEqual(
+        (yield* exportTo("json", segments, { continueArray: { hasElements: true } })).text,
+        `,\n${jsonElements.join(",\n")}\n]\n`
+      )
+      assert.strictEqual(
+        (yield* exportTo("json", segments, { continueArray: { hasElements: false } })).text,
+        `\n${jsonElements.join(",\n")}\n]\n`
+      )
+      assert.strictEqual((yield* exportTo("json", [], { continueArray: { hasElements: true } })).text, "\n]\n")
+      assert.strictEqual((yield* exportTo("json", [], { continueArray: { hasElements: false } })).text, "]\n")
+      // "[" + the part without elements + the rest: the whole array
+      const first = (yield* exportTo("json", segments.slice(0, 1))).text.replace(/\n\]\n$/, "")
+      const rest = (yield* exportTo("json", segments.slice(1), { continueArray: { hasElements: true } })).text
+      assert.strictEqual(first + rest, (yield* exportTo("json")).text)
+    }))
+
+  describe("a JSON export that fails after the first page", () => {
+    const failing = (continueArray?: { readonly hasElements: boolean }) =>
+      Effect.gen(function*() {
+        const output = new PassThrough()
+        const chunks: Array<Buffer> = []
+        output.on("data", (chunk: Buffer) => chunks.push(chunk))
+        const error = yield* Effect.flip(SegmentExport.run({ importId, output, format: "json", continueArray }))
+        return { error, text: Buffer.concat(chunks).toString("utf8") }
+      }).pipe(Effect.provide(TaxonomyClientTest.layer({
+        segments: { [importId]: segments },
+        pageSize: 2,
+        faults: FaultPlan.scripted([{ page: 2, fault: FaultPlan.serverError({ status: 503 }) }]),
+        client: { retry: { maxAttempts: 1 } }
+      })))
+
+    it.live("closes the array it began: the output is a valid array of the segments written", () =>
+      Effect.gen(function*() {
+        const { error, text } = yield* failing()
+        assert.strictEqual(error._tag, "UnknownError")
+        assert.strictEqual(text, `[\n${jsonElements.slice(0, 2).join(",\n")}\n]\n`)
+      }))
+
+    it.live("closes an array it continued", () =>
+      Effect.gen(function*() {
+        assert.strictEqual(
+          (yield* failing({ hasElements: true })).text,
+          `,\n${jsonElements.slice(0, 2).join(",\n")}\n]\n`
+        )
+      }))
+
+    it.live("writes nothing when it fails before the first page", () =>
+      Effect.gen(function*() {
+        const output = new PassThrough()
+        const chunks: Array<Buffer> = []
+        output.on("data", (chunk: Buffer) => chunks.push(chunk))
+        yield* Effect.flip(SegmentExport.run({ importId, output, format: "json" })).pipe(
+          Effect.provide(TaxonomyClientTest.layer({
+            segments: { [importId]: segments },
+            faults: FaultPlan.always(FaultPlan.serverError({ status: 503 })),
+            client: { retry: { maxAttempts: 1 } }
+          }))
+        )
+        assert.strictEqual(Buffer.concat(chunks).toString("utf8"), "")
+      }))
+
+    it.live("does not write to an output that failed", () =>
+      Effect.gen(function*() {
+        const written: Array<string> = []
+        const output = new Writable({
+          write(chunk: Buffer, _encoding, callback) {
+            written.push(chunk.toString("utf8"))
+            callback(written.length === 2 ? new Error("EPIPE: broken pipe") : null)
+          }
+        })
+        const error = yield* Effect.flip(SegmentExport.run({ importId, output, format: "json" }))
+        assert.strictEqual(error._tag, "OutputError")
+        assert.strictEqual(written.length, 2)
+      }).pipe(Effect.provide(TaxonomyClientTest.layer({ segments: { [importId]: segments }, pageSize: 2 }))))
+  })
 })
