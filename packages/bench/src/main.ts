@@ -297,37 +297,57 @@ const memory = async (outdir: string) => {
     apiKey
   })
   const sizes = [["small", config.memorySmall], ["large", config.memoryLarge]] as const
-  const runs = new Map<string, Array<{ wallMs: number; segments: number; maxRssKb: number }>>(
-    sizes.map(([n]) => [n, []])
-  )
+  const variants = ["floor", "library"] as const
+  const key = (variant: string, name: string) => `${variant}.${name}`
+  const runs = new Map<string, Array<{ wallMs: number; segments: number; maxRssKb: number }>>()
   try {
     for (let rep = 0; rep < config.memoryReps; rep++) {
-      for (const [name, count] of rep % 2 === 0 ? sizes : [...sizes].reverse()) {
-        const result = await measure<{ wallMs: number; segments: number }>(outdir, {
-          kind: "memory",
-          url: server.url,
-          apiKey,
-          importId: server.imports[name]!
-        })
-        if (result.segments !== count) throw new Error(`memory ${name}: ${result.segments} segments, expected ${count}`)
-        runs.get(name)!.push(result)
+      for (const variant of rep % 2 === 0 ? variants : [...variants].reverse()) {
+        for (const [name, count] of rep % 2 === 0 ? sizes : [...sizes].reverse()) {
+          const result = await measure<{ wallMs: number; segments: number }>(outdir, {
+            kind: "memory",
+            variant,
+            url: server.url,
+            apiKey,
+            importId: server.imports[name]!
+          })
+          if (result.segments !== count) {
+            throw new Error(`memory ${variant} ${name}: ${result.segments} segments, expected ${count}`)
+          }
+          runs.set(key(variant, name), [...(runs.get(key(variant, name)) ?? []), result])
+        }
       }
     }
   } finally {
     await server.stop()
   }
-  const rows = sizes.map(([name, count]) => {
-    const rss = median(runs.get(name)!.map((r) => r.maxRssKb))
-    const wall = median(runs.get(name)!.map((r) => r.wallMs))
-    json[`memory.${name}`] = { segments: count, maxRssKb: rss, wallMs: wall }
-    return [`${count.toLocaleString("en-US")} segments`, mb(rss), ms(wall), rate(count / (wall / 1000))]
-  })
-  print(`### Memory: Stream.runForEach over every segment, one process per run (medians of ${config.memoryReps})`)
+  const rssOf = (variant: string, name: string) => median(runs.get(key(variant, name))!.map((r) => r.maxRssKb))
+  const rows = variants.flatMap((variant) =>
+    sizes.map(([name, count]) => {
+      const rss = rssOf(variant, name)
+      const wall = median(runs.get(key(variant, name))!.map((r) => r.wallMs))
+      json[variant === "library" ? `memory.${name}` : `memory.floor.${name}`] = {
+        segments: count,
+        maxRssKb: rss,
+        wallMs: wall
+      }
+      return [
+        variant === "library"
+          ? "this library (Stream.runForEach, one effect per segment)"
+          : "floor: fetch + JSON.parse",
+        `${count.toLocaleString("en-US")} segments`,
+        mb(rss),
+        ms(wall),
+        rate(count / (wall / 1000))
+      ]
+    })
+  )
+  print(`### Memory: every segment of an import, one process per run (medians of ${config.memoryReps})`)
   print()
-  print(table(["stream", "peak RSS", "wall", "segments/s"], rows))
+  print(table(["stream", "import", "peak RSS", "wall", "segments/s"], rows))
   print()
-  const large = median(runs.get("large")!.map((r) => r.maxRssKb))
-  const small = median(runs.get("small")!.map((r) => r.maxRssKb))
+  const large = rssOf("library", "large")
+  const small = rssOf("library", "small")
   verdict(
     `peak RSS streaming ${config.memoryLarge.toLocaleString("en-US")} segments ≤ 100 MB`,
     mb(large),

@@ -27,7 +27,7 @@ describe("pnpm bench --smoke", () => {
         const heading of [
           "### Throughput: 4 pages × 10 segments over loopback (medians of 1)",
           "### Page decoding: 10-segment SeedData pages, in-process micro-benchmark",
-          "### Memory: Stream.runForEach over every segment, one process per run (medians of 1)",
+          "### Memory: every segment of an import, one process per run (medians of 1)",
           "### Prefetch: 3 pages, 5 ms server latency, 5 ms of consumer work per page (medians of 1)",
           "### Many imports: 4 imports × 2 pages × 10 segments, 5 ms server latency, segmentsOfImports (medians of 1)",
           "### Start-up: process start to the first line of output, against a running server (medians of 1)",
@@ -43,6 +43,8 @@ describe("pnpm bench --smoke", () => {
         "decode",
         "imports.1",
         "imports.2",
+        "memory.floor.large",
+        "memory.floor.small",
         "memory.large",
         "memory.small",
         "prefetch.0",
