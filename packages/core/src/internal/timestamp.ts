@@ -29,6 +29,10 @@ const daysFromCivil = (year: number, month: number, day: number): number => {
   return era * 146_097 + dayOfEra - 719_468
 }
 
+/** 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z: the instants with a four-digit UTC year. */
+const minEpochMillis = -62_167_219_200_000
+const maxEpochMillis = 253_402_300_799_999
+
 /** The digit at `i`, or -1. */
 const digit = (s: string, i: number): number => {
   const c = s.charCodeAt(i) - 48
@@ -103,6 +107,8 @@ export const parse = (input: string): ParsedTimestamp | undefined => {
   if (hour > 23 || minute > 59 || second > 59) return undefined
   const epochMillis = daysFromCivil(year, month, day) * 86_400_000 + hour * 3_600_000 + minute * 60_000 +
     second * 1000 + millis - offsetMinutes * 60_000
+  // the instant must have a four-digit UTC year, or it could not be written back (`0000-01-01T00:30+01:00`)
+  if (epochMillis < minEpochMillis || epochMillis > maxEpochMillis) return undefined
   return { epochMillis, micros }
 }
 

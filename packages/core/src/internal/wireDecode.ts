@@ -93,8 +93,16 @@ export const isUuid = (s: string): boolean => {
   return true
 }
 
+/** The last import id found valid: every segment of a page carries the same one. */
+let lastImportId = ""
+
 /** `Schema.optional(ImportId)`: absent (or `undefined`), or a UUID string. */
-const optionalUuid = (u: unknown): boolean => u === undefined || (typeof u === "string" && isUuid(u))
+const optionalUuid = (u: unknown): boolean => {
+  if (u === undefined || u === lastImportId) return true
+  if (typeof u !== "string" || !isUuid(u)) return false
+  lastImportId = u
+  return true
+}
 
 /** `Schema.optional(Schema.String)` */
 const optionalString = (u: unknown): boolean => u === undefined || typeof u === "string"
