@@ -151,6 +151,27 @@ describe("the main job (pnpm demo)", () => {
       }
     }), { timeout: 60_000 })
 
+  it.live(
+    "`pnpm demo` as the README runs it: stdout is NDJSON only (no pnpm banner)",
+    () =>
+      Effect.async<{ readonly code: number; readonly stdout: string }>((resume) => {
+        const child = execFile(
+          "pnpm",
+          ["demo", "--", "--quiet"],
+          { cwd: join(root, ".."), env: { ...process.env, PERMUTIVE_API_KEY: undefined }, maxBuffer: 64 * 1024 * 1024 },
+          (error, stdout) => resume(Effect.succeed({ code: error === null ? 0 : 1, stdout }))
+        )
+        return Effect.sync(() => child.kill())
+      }).pipe(Effect.map(({ code, stdout }) => {
+        assert.strictEqual(code, 0)
+        const lines = stdout.split("\n")
+        assert.strictEqual(lines.pop(), "")
+        assert.strictEqual(lines.length, 12_345)
+        assert.strictEqual(JSON.parse(lines[0]!).import_id, "7088756d-1b9a-4f34-9161-54443d35225d")
+      })),
+    { timeout: 60_000 }
+  )
+
   it.live("writes to a file with --out", () =>
     Effect.gen(function*() {
       const out = join(mkdtempSync(join(tmpdir(), "demo-")), "segments.ndjson")

@@ -424,9 +424,9 @@ const scrubDeep = (value: unknown, scrub: (text: string) => string): unknown => 
     const out: Record<string, unknown> = {}
     for (const [name, item] of Object.entries(value)) {
       const clean = scrubDeep(item, scrub)
-      if (clean !== item) changed = true
-      out[scrub(name)] = clean
-      if (scrub(name) !== name) changed = true
+      const cleanName = scrub(name)
+      if (clean !== item || cleanName !== name) changed = true
+      out[cleanName] = clean
     }
     return changed ? out : value
   }
