@@ -11,6 +11,7 @@ import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
+import * as DiagnosticsChannel from "node:diagnostics_channel"
 
 const key = "3b241101-e2bb-4255-8caf-4136c566a962"
 const seed = SeedData.generateImport({ seed: 5, count: 120 })
@@ -34,6 +35,31 @@ describe("NodeTaxonomyClient", () => {
       assert.strictEqual(count, 120)
       assert.strictEqual(api.requests.length, 5)
       assert.isTrue(api.requests.every((r) => r.headers["x-api-key"] === key && r.status === 200))
+    }))
+
+  it.scoped("prefetch over undici: the next page's request is on the wire before the current page is decoded", () =>
+    Effect.gen(function*() {
+      // undici writes a request only in a later turn of the event loop (a
+      // kept-alive socket is reused a turn later; the second request opens a
+      // second connection): unless the stream lets the loop turn first, the
+      // next request would wait until the current page was decoded and consumed
+      const api = FakeTaxonomyApi.make({ imports: [seed], pageSize: 40, apiKey: key })
+      const server = yield* FakeServer.make(api)
+      const events: Array<string> = []
+      const sent = () => events.push("sent")
+      const channel = DiagnosticsChannel.channel("undici:client:sendHeaders")
+      yield* Effect.acquireRelease(
+        Effect.sync(() => channel.subscribe(sent)),
+        () => Effect.sync(() => channel.unsubscribe(sent))
+      )
+      yield* Effect.flatMap(TaxonomyClient, (client) =>
+        Stream.runForEach(
+          client.pages(seed.importId),
+          (page) => Effect.sync(() => events.push(`page of ${page.segments.length}`))
+        )).pipe(
+          Effect.provide(NodeTaxonomyClient.layer({ baseUrl: server.url, apiKey: Redacted.make(key) }))
+        )
+      assert.deepStrictEqual(events, ["sent", "sent", "page of 40", "sent", "page of 40", "page of 40"])
     }))
 
   it.effect("optionsFromEnv reads every documented variable", () =>

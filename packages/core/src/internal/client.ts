@@ -195,6 +195,37 @@ const timers = globalThis as unknown as {
   readonly clearTimeout: (handle: unknown) => void
 }
 
+/** The host's check-phase queue, where it has one (Node, Bun, Deno: `setImmediate`). */
+const immediates = globalThis as unknown as {
+  readonly setImmediate?: (f: () => void) => unknown
+  readonly clearImmediate?: (handle: unknown) => void
+}
+
+/**
+ * Lets the host's event loop turn twice before the caller goes on. It follows
+ * the start of the next page's request: undici writes a request on a
+ * kept-alive connection only in a later turn of the event loop (it waits a
+ * turn before reusing a socket, and a new connection must connect first), so
+ * decoding the current page at once, in microtasks, would hold the request
+ * back until the page was decoded and consumed, and nothing would overlap.
+ * The started attempt's fiber runs first (`yieldNow`), then two check phases
+ * (`setImmediate`): one where undici writes to a socket it scheduled before,
+ * one for what that phase scheduled in turn (each costs a few microseconds).
+ * A host without `setImmediate` (a browser, whose fetch is sent off the main
+ * thread) only yields to the other fibers.
+ */
+const yieldToHost: Effect.Effect<void> = typeof immediates.setImmediate === "function"
+  ? Effect.zipRight(
+    Effect.yieldNow(),
+    Effect.async<void>((resume) => {
+      let handle = immediates.setImmediate!(() => {
+        handle = immediates.setImmediate!(() => resume(Effect.void))
+      })
+      return Effect.sync(() => immediates.clearImmediate?.(handle))
+    })
+  )
+  : Effect.yieldNow()
+
 /** The default tracer: spans no one records. */
 const nativeTracer = Context.get(DefaultServices.liveServices, Tracer.Tracer)
 
@@ -890,7 +921,7 @@ export const make = (options: TaxonomyClient.Options = {}) =>
                   nextState = s.prefetch !== 1
                     ? Effect.succeed(Option.some<StepState>({ _tag: "Fetch", token: next, prefetched: undefined }))
                     : Effect.map(
-                      startPage(input.importId, next, s, gate, scope, traced),
+                      Effect.zipLeft(startPage(input.importId, next, s, gate, scope, traced), yieldToHost),
                       (prefetched) => Option.some<StepState>({ _tag: "Fetch", token: next, prefetched })
                     )
                 }
