@@ -33,10 +33,11 @@ export type Task =
   | {
     /**
      * `Stream.runForEach` over every segment of `importId`, one effect per
-     * segment (`library`); or the floor's `fetch` loop over them (`floor`).
+     * segment (`library`); or the floor's `fetch` loop over them (`floor`);
+     * or the same loop in Effect (`effect`).
      */
     readonly kind: "memory"
-    readonly variant: "library" | "floor"
+    readonly variant: "library" | "floor" | "effect"
     readonly url: string
     readonly apiKey: string
     readonly importId: string
@@ -78,8 +79,9 @@ const runTask = async (task: Task): Promise<Record<string, unknown>> => {
     case "decode":
       return { rows: Decode.run(task) }
     case "memory": {
-      if (task.variant === "floor") {
-        const { result, wallMs } = await timed(() => Variants.floor(task))
+      if (task.variant !== "library") {
+        const loop = task.variant === "floor" ? Variants.floor : Variants.effectLoop
+        const { result, wallMs } = await timed(() => loop(task))
         return { wallMs, segments: result.count }
       }
       let count = 0

@@ -297,7 +297,7 @@ const memory = async (outdir: string) => {
     apiKey
   })
   const sizes = [["small", config.memorySmall], ["large", config.memoryLarge]] as const
-  const variants = ["floor", "library"] as const
+  const variants = ["floor", "effect", "library"] as const
   const key = (variant: string, name: string) => `${variant}.${name}`
   const runs = new Map<string, Array<{ wallMs: number; segments: number; maxRssKb: number }>>()
   try {
@@ -326,7 +326,7 @@ const memory = async (outdir: string) => {
     sizes.map(([name, count]) => {
       const rss = rssOf(variant, name)
       const wall = median(runs.get(key(variant, name))!.map((r) => r.wallMs))
-      json[variant === "library" ? `memory.${name}` : `memory.floor.${name}`] = {
+      json[variant === "library" ? `memory.${name}` : `memory.${variant}.${name}`] = {
         segments: count,
         maxRssKb: rss,
         wallMs: wall
@@ -334,6 +334,8 @@ const memory = async (outdir: string) => {
       return [
         variant === "library"
           ? "this library (Stream.runForEach, one effect per segment)"
+          : variant === "effect"
+          ? "Effect loop: HttpClient (undici) + JSON.parse, no validation"
           : "floor: fetch + JSON.parse",
         `${count.toLocaleString("en-US")} segments`,
         mb(rss),

@@ -8,6 +8,7 @@
 import { TaxonomyClient } from "@effect-taxonomy/core/TaxonomyClient"
 import * as NodeTaxonomyClient from "@effect-taxonomy/node/NodeTaxonomyClient"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
@@ -69,6 +70,36 @@ export const floor = async (target: Target): Promise<Tally> => {
   } while (token !== undefined)
   return tally
 }
+
+/**
+ * The floor written in Effect: `HttpClient` (undici) and `JSON.parse` in an
+ * `Effect.gen` loop, no validation and no `Stream`. What any Effect program
+ * pays for the runtime and the transport alone (the memory section's second
+ * baseline).
+ *
+ * @since 0.1.0
+ */
+export const effectLoop = (target: Target): Promise<Tally> =>
+  Effect.runPromise(
+    Effect.gen(function*() {
+      const client = yield* HttpClient.HttpClient
+      const tally: Tally = { count: 0, chars: 0 }
+      const base = `${target.url}/imports/${target.importId}/segments`
+      let token: string | undefined
+      do {
+        const url = token === undefined ? base : `${base}?pagination_token=${encodeURIComponent(token)}`
+        const response = yield* client.get(url, { headers: { "x-api-key": target.apiKey, accept: "application/json" } })
+        if (response.status !== 200) return yield* Effect.dieMessage(`status ${response.status}`)
+        const page = JSON.parse(yield* response.text) as {
+          elements?: Array<{ name: string }>
+          pagination: { next_token?: string | null }
+        }
+        for (const segment of page.elements ?? []) touch(tally, segment)
+        token = page.pagination.next_token || undefined
+      } while (token !== undefined)
+      return tally
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici))
+  )
 
 /**
  * The naive Effect client (see `NaiveClient`), on undici.

@@ -43,6 +43,8 @@ describe("pnpm bench --smoke", () => {
         "decode",
         "imports.1",
         "imports.2",
+        "memory.effect.large",
+        "memory.effect.small",
         "memory.floor.large",
         "memory.floor.small",
         "memory.large",
