@@ -11,6 +11,7 @@ import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 
 /**
  * The client over undici, with the options you give.
@@ -106,7 +107,9 @@ export const optionsFromEnvWithoutKey: Config.Config<Omit<TaxonomyClient.Options
  * @category config
  */
 export const optionsFromEnv: Config.Config<TaxonomyClient.Options> = Config.map(
-  Config.all([Config.redacted(environment.apiKey), optionsFromEnvWithoutKey]),
+  // read as a string and redacted at once: `Config.redacted` would also
+  // redact the message of a missing key, which names nothing then
+  Config.all([Config.map(Config.string(environment.apiKey), Redacted.make), optionsFromEnvWithoutKey]),
   ([apiKey, rest]) => ({ apiKey, ...rest })
 )
 

@@ -96,6 +96,11 @@ describe("NodeTaxonomyClient", () => {
         Effect.provide(TaxonomyClient, NodeTaxonomyClient.layerConfig().pipe(Layer.provide(withEnv({}))))
       )
       assert.isTrue(Exit.isFailure(exit))
-      if (Exit.isFailure(exit)) assert.include(String(exit.cause), "PERMUTIVE_API_KEY")
+      if (Exit.isFailure(exit)) {
+        assert.strictEqual(
+          String(exit.cause),
+          "Error: (Missing data at PERMUTIVE_API_KEY: \"Expected PERMUTIVE_API_KEY to exist in the provided map\")"
+        )
+      }
     }))
 })
