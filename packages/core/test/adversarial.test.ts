@@ -538,6 +538,33 @@ describe("data the client passes through unchecked", () => {
         `the segment belongs to import ${IMPORT_B}, not to ${IMPORT}`
       ])
     }))
+  it.live("a segment id twice on one page (in any letter case) is MalformedResponse; the pages before it are streamed", () =>
+    Effect.gen(function*() {
+      const twice = { ...seg(3), id: seg(2).id.toUpperCase(), code: "c3" }
+      const { client, requests } = scripted((_, n) =>
+        n === 1 ? page([seg(1)], { next_token: "t1" }) : page([seg(2), twice, seg(4)], { next_token: "t2" })
+      )
+      const seen = yield* Ref.make<Array<string>>([])
+      const exit = yield* exitOf(
+        Effect.flatMap(
+          TaxonomyClient,
+          (c) => Stream.runForEach(c.segments(IMPORT), (s) => Ref.update(seen, (xs) => [...xs, s.code]))
+        ),
+        client
+      )
+      const e = failureOf(exit) as TaxonomyError.MalformedResponse
+      assert.deepStrictEqual(yield* Ref.get(seen), ["c1"])
+      // the third was prefetched while the second page was decoded
+      assert.strictEqual(requests.length, 3)
+      assert.deepStrictEqual([e._tag, e.path, e.problem, e.segmentsEmitted, e.pageToken], [
+        "MalformedResponse",
+        "elements[1].id",
+        `segment ${seg(2).id.toUpperCase()} is already elements[0] of this page`,
+        1,
+        "t1"
+      ])
+      assert.isFalse(TaxonomyError.isTransient(e))
+    }))
   it.live("total_count { value: null } is no count; a count that is not a whole number ≥ 0 is MalformedResponse", () =>
     Effect.gen(function*() {
       const ok = yield* exitOf(

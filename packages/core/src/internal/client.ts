@@ -589,15 +589,37 @@ export const make = (options: TaxonomyClient.Options = {}) =>
         : Either.left(malformedFromParseError(fetched, decoded.left))
     }
 
-    /** The page, unless one of its segments says it belongs to another import than the one requested. */
+    /**
+     * The page, unless one of its segments says it belongs to another import
+     * than the one requested, or a segment id comes twice on it (which of the
+     * two is the segment, no one can say: the page is malformed, never
+     * streamed with a duplicate).
+     */
     const ofRequestedImport = (
       fetched: Fetched,
       page: SegmentPage
     ): Either.Either<SegmentPage, Errors.MalformedResponse> => {
       const requested = fetched.importId
       const segments = page.segments
+      const ids = segments.length > 1 ? new Map<string, number>() : undefined
       for (let i = 0; i < segments.length; i++) {
-        const own = segments[i]!.importId
+        const segment = segments[i]!
+        if (ids !== undefined) {
+          // UUIDs in any letter case name the same segment
+          const id = segment.id.toLowerCase()
+          const first = ids.get(id)
+          if (first !== undefined) {
+            return Either.left(
+              malformed(
+                fetched,
+                `elements[${i}].id`,
+                `segment ${segment.id} is already elements[${first}] of this page`
+              )
+            )
+          }
+          ids.set(id, i)
+        }
+        const own = segment.importId
         if (own !== requested && own.toLowerCase() !== requested.toLowerCase()) {
           const field = Predicate.isRecord(fetched.json) && Array.isArray(fetched.json.elements) &&
               Predicate.isRecord(fetched.json.elements[i]) && fetched.json.elements[i].import_id === undefined
