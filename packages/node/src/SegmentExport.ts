@@ -10,6 +10,7 @@ import { TaxonomyClient } from "@effect-taxonomy/core/TaxonomyClient"
 import type { StreamOptions } from "@effect-taxonomy/core/TaxonomyClient"
 import type { TaxonomyError } from "@effect-taxonomy/core/TaxonomyError"
 import { encodeSegment } from "@effect-taxonomy/core/WireFormat"
+import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -50,13 +51,16 @@ export const formats: ReadonlyArray<Format> = ["ndjson", "csv", "json"]
 
 /**
  * Writing to the output failed (disk full, closed pipe). The segments written
- * before are intact; `segmentsWritten` says how many.
+ * before are intact; `segmentsWritten` says how many. `code` is the system
+ * error's code when there is one (`"EPIPE"`: the reader of a pipe went away,
+ * `"ENOSPC"`: the disk is full).
  *
  * @example
  * ```ts
  * import { OutputError } from "@effect-taxonomy/node/SegmentExport"
  *
- * const e = new OutputError({ description: "EPIPE: broken pipe", segmentsWritten: 100 })
+ * const e = new OutputError({ description: "write EPIPE", code: "EPIPE", segmentsWritten: 100 })
+ * const readerWentAway = e.code === "EPIPE"
  * ```
  *
  * @since 0.1.0
@@ -64,6 +68,7 @@ export const formats: ReadonlyArray<Format> = ["ndjson", "csv", "json"]
  */
 export class OutputError extends Schema.TaggedError<OutputError>("@effect-taxonomy/OutputError")("OutputError", {
   description: Schema.String,
+  code: Schema.optional(Schema.String),
   segmentsWritten: Schema.NonNegativeInt
 }) {
   override get message(): string {
@@ -211,34 +216,77 @@ export interface Options extends StreamOptions {
    * closes it.
    */
   readonly continueArray?: { readonly hasElements: boolean } | undefined
-  /** Called after each page is written. */
+  /**
+   * Called after each page is written (handed to the output), in one
+   * uninterruptible step with the write: when the export is interrupted, the
+   * last progress reported says what the output holds, and `nextToken` where
+   * to resume. Keep it short.
+   */
   readonly onProgress?: ((progress: Progress) => Effect.Effect<void>) | undefined
 }
 
-const write = (output: Writable, chunk: string, written: number): Effect.Effect<void, OutputError> =>
-  Effect.async<void, OutputError>((resume) => {
-    let settled = false
-    const onError = (error: Error) => {
-      if (settled) return
-      settled = true
-      resume(Effect.fail(new OutputError({ description: error.message, segmentsWritten: written })))
-    }
-    output.once("error", onError)
-    const ok = output.write(chunk, (error) => {
-      if (error) onError(error)
-    })
-    const done = () => {
-      if (settled) return
-      settled = true
-      output.off("error", onError)
-      resume(Effect.void)
-    }
-    if (ok) done()
-    else output.once("drain", done)
+/** An `OutputError` for an error the output reported, with its system code (`EPIPE`) when it has one. */
+const outputError = (error: Error, segmentsWritten: number): OutputError => {
+  const code = (error as NodeJS.ErrnoException).code
+  return new OutputError({
+    description: error.message,
+    ...(typeof code === "string" ? { code } : {}),
+    segmentsWritten
+  })
+}
+
+/**
+ * Hands `chunk` to `output` now, and returns the wait until the output takes
+ * more: at once when its buffer has room, else at `drain`; an `OutputError`
+ * when it reports an error first. A chunk handed over is part of the output
+ * even if the wait is interrupted: a writable flushes what it holds before it
+ * ends.
+ */
+const handOver = (output: Writable, chunk: string, segmentsBefore: number): Effect.Effect<void, OutputError> => {
+  let outcome: Effect.Effect<void, OutputError> | undefined
+  let waiting: ((outcome: Effect.Effect<void, OutputError>) => void) | undefined
+  const settle = (result: Effect.Effect<void, OutputError>, failed: boolean) => {
+    if (outcome !== undefined) return
+    outcome = result
+    output.off("drain", onDrain)
+    // after an error the listener stays: a writable reports an error to the callback and as an event
+    if (!failed) output.off("error", onError)
+    waiting?.(result)
+  }
+  const onError = (error: Error) => settle(Effect.fail(outputError(error, segmentsBefore)), true)
+  const onDrain = () => settle(Effect.void, false)
+  output.once("error", onError)
+  const ok = output.write(chunk, (error) => {
+    if (error) onError(error)
+  })
+  if (ok) settle(Effect.void, false)
+  else if (outcome === undefined) output.once("drain", onDrain)
+  return Effect.async<void, OutputError>((resume) => {
+    if (outcome !== undefined) return resume(outcome)
+    waiting = resume
     return Effect.sync(() => {
-      output.off("error", onError)
-      output.off("drain", done)
+      waiting = undefined
+      output.off("drain", onDrain)
     })
+  })
+}
+
+/**
+ * Writes `chunk` (nothing when it is empty) and runs `written`, the
+ * bookkeeping of what was written, in one uninterruptible step, so that an
+ * interruption comes before both or after both; then waits, interruptibly,
+ * until the output takes more.
+ */
+const write = (
+  output: Writable,
+  chunk: string,
+  segmentsBefore: number,
+  written: Effect.Effect<void> = Effect.void
+): Effect.Effect<void, OutputError> =>
+  Effect.uninterruptibleMask((restore) => {
+    if (chunk === "") return written
+    const wait = handOver(output, chunk, segmentsBefore)
+    return Effect.zipRight(written, restore(wait))
   })
 
 const csvHeader = csvColumns.join(",") + "\r\n"
@@ -272,9 +320,11 @@ const render = (format: Format, page: SegmentPage, open: boolean, itemsBefore: n
  * Streams every segment of an import to `output` in the chosen format (NDJSON
  * by default), one write per page with backpressure, and returns a summary.
  *
- * A JSON export that fails (for any reason but the output itself) still
- * closes its array with `]` before failing, so the output is a valid JSON
- * array of the segments written; resume it with `from` and `continueArray`.
+ * A JSON export that fails (for any reason but the output itself) or is
+ * interrupted still closes its array with `]` before it ends, so the output
+ * is a valid JSON array of the segments written; resume it with `from` and
+ * `continueArray`. An interruption never cuts a page: each is written whole
+ * or not at all, and `onProgress` has reported every page written.
  *
  * @example
  * ```ts
@@ -308,26 +358,34 @@ export const run = (options: Options): Effect.Effect<Summary, TaxonomyError | Ou
       write(options.output, open ? "[]\n" : elementsBefore + segments > 0 ? "\n]\n" : "]\n", segments)
     yield* client.pages(options.importId, options).pipe(
       Stream.runForEach((page) =>
-        Effect.gen(function*() {
+        Effect.suspend(() => {
           const chunk = render(format, page, open, elementsBefore + segments)
-          if (chunk !== "") {
-            yield* write(options.output, chunk, segments)
-            open = false
-          }
-          pages++
-          segments += page.segments.length
-          totalCount = Option.getOrUndefined(page.totalCount) ?? totalCount
-          nextToken = Option.getOrUndefined(page.nextToken)
-          if (options.onProgress !== undefined) {
-            const now = yield* Clock.currentTimeMillis
-            yield* options.onProgress({ pages, segments, totalCount, elapsedMillis: now - started, nextToken })
-          }
+          return write(
+            options.output,
+            chunk,
+            segments,
+            Effect.suspend(() => {
+              if (chunk !== "") open = false
+              pages++
+              segments += page.segments.length
+              totalCount = Option.getOrUndefined(page.totalCount) ?? totalCount
+              nextToken = Option.getOrUndefined(page.nextToken)
+              if (options.onProgress === undefined) return Effect.void
+              const progress = options.onProgress
+              return Effect.flatMap(
+                Clock.currentTimeMillis,
+                (now) => progress({ pages, segments, totalCount, elapsedMillis: now - started, nextToken })
+              )
+            })
+          )
         })
       ),
-      // a JSON array begun (here or by an earlier run) is closed, so the output stays valid JSON;
-      // not after an OutputError: the output is broken
-      Effect.tapError((error) =>
-        format === "json" && !open && error._tag !== "OutputError" ? Effect.ignore(closeArray()) : Effect.void
+      // a JSON array begun (here or by an earlier run) is closed when the export fails or is interrupted,
+      // so the output stays valid JSON; not after an OutputError: the output is broken
+      Effect.onError((cause) =>
+        format === "json" && !open && !Option.exists(Cause.failureOption(cause), (e) => e._tag === "OutputError")
+          ? Effect.ignore(closeArray())
+          : Effect.void
       )
     )
     if (format === "csv" && open) yield* write(options.output, csvHeader, segments)

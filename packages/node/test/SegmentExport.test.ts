@@ -1,10 +1,14 @@
 import { ImportId, Segment, SegmentId } from "@effect-taxonomy/core/Segment"
 import * as SegmentExport from "@effect-taxonomy/node/SegmentExport"
+import * as FakeTaxonomyApi from "@effect-taxonomy/testing/FakeTaxonomyApi"
 import * as FaultPlan from "@effect-taxonomy/testing/FaultPlan"
 import * as TaxonomyClientTest from "@effect-taxonomy/testing/TaxonomyClientTest"
 import { assert, describe, it } from "@effect/vitest"
 import * as DateTime from "effect/DateTime"
+import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import { PassThrough, Writable } from "node:stream"
 
@@ -119,8 +123,28 @@ describe("SegmentExport", () => {
         }
       })
       const error = yield* Effect.flip(SegmentExport.run({ importId, output }))
-      assert.strictEqual(error._tag, "OutputError")
+      assert(error._tag === "OutputError")
       assert.strictEqual(error.message, "Could not write the output: EPIPE: broken pipe (2 segments written before).")
+      assert.strictEqual(error.code, undefined)
+    }).pipe(Effect.provide(TaxonomyClientTest.layer({ segments: { [importId]: segments }, pageSize: 2 }))))
+
+  it.live("an OutputError carries the system error's code", () =>
+    Effect.gen(function*() {
+      const output = new Writable({
+        write(_chunk, _encoding, callback) {
+          callback(Object.assign(new Error("write EPIPE"), { code: "EPIPE", errno: -32, syscall: "write" }))
+        }
+      })
+      const error = yield* Effect.flip(SegmentExport.run({ importId, output }))
+      assert(error._tag === "OutputError")
+      assert.deepStrictEqual(
+        { tag: error._tag, code: error.code, message: error.message },
+        {
+          tag: "OutputError",
+          code: "EPIPE",
+          message: "Could not write the output: write EPIPE (0 segments written before)."
+        }
+      )
     }).pipe(Effect.provide(TaxonomyClientTest.layer({ segments: { [importId]: segments }, pageSize: 2 }))))
 
   it.live("writes no CSV header with header: false", () =>
@@ -206,5 +230,94 @@ describe("SegmentExport", () => {
         assert.strictEqual(error._tag, "OutputError")
         assert.strictEqual(written.length, 2)
       }).pipe(Effect.provide(TaxonomyClientTest.layer({ segments: { [importId]: segments }, pageSize: 2 }))))
+  })
+
+  describe("an interrupted export", () => {
+    /** Three segments over two pages, the second coming in a minute; or with `delayed: false`, at once. */
+    const fakeApi = (delayed = true) =>
+      FakeTaxonomyApi.make({
+        imports: TaxonomyClientTest.importsFromSegments({ [importId]: segments }),
+        pageSize: 2,
+        apiKey: TaxonomyClientTest.apiKey,
+        faults: delayed ? FaultPlan.scripted([{ page: 2, fault: FaultPlan.slow(60_000) }]) : FaultPlan.none
+      })
+
+    /** An output that records its writes; the callback of write number `stallAt` waits for `release`. */
+    const recording = (stallAt?: number) => {
+      const chunks: Array<string> = []
+      let release = () => {}
+      const output = new Writable({
+        highWaterMark: 1,
+        write(chunk: Buffer, _encoding, callback) {
+          chunks.push(chunk.toString("utf8"))
+          if (chunks.length === stallAt) release = () => callback()
+          else callback()
+        }
+      })
+      return { output, chunks, release: () => release() }
+    }
+
+    /** Forks an export, and interrupts it once `pages` pages were reported. */
+    const interruptAfter = (
+      pages: number,
+      options: Omit<SegmentExport.Options, "importId">,
+      beforeJoin: Effect.Effect<void> = Effect.void
+    ) =>
+      Effect.gen(function*() {
+        const reported: Array<SegmentExport.Progress> = []
+        const reached = yield* Deferred.make<void>()
+        const fiber = yield* Effect.fork(SegmentExport.run({
+          importId,
+          ...options,
+          onProgress: (p) =>
+            Effect.zipRight(
+              Effect.sync(() => reported.push(p)),
+              p.pages === pages ? Deferred.succeed(reached, void 0) : Effect.void
+            )
+        }))
+        yield* Deferred.await(reached)
+        const interrupting = yield* Effect.fork(Fiber.interrupt(fiber))
+        yield* beforeJoin
+        const exit = yield* Fiber.join(interrupting)
+        return { exit, reported }
+      })
+
+    it.live("closes a JSON array while it waits for a page; its last progress is what was written", () => {
+      const api = fakeApi()
+      return Effect.gen(function*() {
+        const { chunks, output } = recording()
+        const { exit, reported } = yield* interruptAfter(1, { output, format: "json" })
+        assert.isTrue(Exit.isInterrupted(exit))
+        assert.strictEqual(chunks.join(""), `[\n${jsonElements.slice(0, 2).join(",\n")}\n]\n`)
+        assert.deepStrictEqual(JSON.parse(chunks.join("")).length, reported.at(-1)!.segments)
+        assert.deepStrictEqual(
+          reported.map((p) => [p.pages, p.segments, p.nextToken]),
+          [[1, 2, api.tokenFor(importId, 2)]]
+        )
+      }).pipe(Effect.provide(TaxonomyClientTest.layerFromApi(api)))
+    })
+
+    it.live("keeps a page handed to an output that is still busy with it, and has reported it", () => {
+      const api = fakeApi(false)
+      return Effect.gen(function*() {
+        // the second page's write is held back: the export waits for the output when it is interrupted
+        const { chunks, output, release } = recording(2)
+        const { exit, reported } = yield* interruptAfter(2, { output, format: "json" }, Effect.sync(release))
+        assert.isTrue(Exit.isInterrupted(exit))
+        assert.strictEqual(chunks.join(""), `[\n${jsonElements.join(",\n")}\n]\n`)
+        assert.deepStrictEqual(reported.map((p) => [p.pages, p.segments]), [[1, 2], [2, 3]])
+      }).pipe(Effect.provide(TaxonomyClientTest.layerFromApi(api)))
+    })
+
+    it.live("in NDJSON, leaves whole lines of the pages reported", () => {
+      const api = fakeApi()
+      return Effect.gen(function*() {
+        const { chunks, output } = recording()
+        const { exit, reported } = yield* interruptAfter(1, { output })
+        assert.isTrue(Exit.isInterrupted(exit))
+        assert.strictEqual(chunks.join(""), segments.slice(0, 2).map(SegmentExport.ndjsonLine).join(""))
+        assert.strictEqual(reported.at(-1)!.segments, 2)
+      }).pipe(Effect.provide(TaxonomyClientTest.layerFromApi(api)))
+    })
   })
 })
