@@ -981,11 +981,17 @@ export const make = (options: TaxonomyClient.Options = {}) =>
         let stream: Stream.Stream<A, Errors.TaxonomyError> = buffered
           ? Stream.paginateEffect(initial, step).pipe(
             Stream.buffer({ capacity: s.prefetch - 1 }),
-            Stream.mapChunks((pages) =>
-              Chunk.flatMap(pages, (page) => {
-                delivered(page)
-                return emit(page)
-              })
+            // the producer's fiber (and the transport, see `yieldToHost`) runs
+            // before the consumer gets the pages, so it starts the next request
+            // first: a consumer that never yields would otherwise hold it back
+            Stream.mapChunksEffect((pages) =>
+              Effect.as(
+                yieldToHost,
+                Chunk.flatMap(pages, (page) => {
+                  delivered(page)
+                  return emit(page)
+                })
+              )
             )
           )
           : Stream.paginateChunkEffect(
