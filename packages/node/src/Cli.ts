@@ -32,6 +32,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import { Buffer } from "node:buffer"
 import { closeSync, createWriteStream, fstatSync, openSync, readFileSync, readSync } from "node:fs"
@@ -84,6 +85,8 @@ export const version = "0.1.0"
  * | 6 | the API or the network kept failing (5xx, timeouts, transport), retries exhausted |
  * | 7 | the API broke its contract: malformed page, pagination loop, count mismatch, other 4xx |
  * | 8 | the output could not be written |
+ * | 130 | interrupted by SIGINT (Ctrl-C): the output holds whole pages (a JSON array is closed) and the command to resume was printed |
+ * | 143 | interrupted by SIGTERM, likewise |
  *
  * @example
  * ```ts
@@ -104,7 +107,9 @@ export const ExitCode = {
   RateLimited: 5,
   Unavailable: 6,
   Protocol: 7,
-  Output: 8
+  Output: 8,
+  Interrupted: 130,
+  Terminated: 143
 } as const
 
 /**
@@ -290,7 +295,9 @@ const description = HelpDoc.blocks([
     "The API key comes from PERMUTIVE_API_KEY or --key-file, never from a flag value. Progress goes to stderr: " +
       "a bar on a terminal, plain lines otherwise, nothing with --quiet. On failure the command prints the token " +
       "to resume from and exits with a code per error class: 2 usage, 3 authentication, 4 import not found, " +
-      "5 rate limited, 6 API or network unavailable, 7 API contract broken, 8 output failed, 1 unexpected."
+      "5 rate limited, 6 API or network unavailable, 7 API contract broken, 8 output failed, 1 unexpected. " +
+      "Ctrl-C (SIGINT) or SIGTERM stops it after the page being written (a JSON array is closed), prints how to " +
+      "resume, and exits 130 (143 on SIGTERM); a second Ctrl-C stops it at once."
   ),
   HelpDoc.p(
     "To resume an export to --out FILE, run the printed command: --from TOKEN --append adds the rest to FILE " +
@@ -531,19 +538,10 @@ const readKey = (keyFile: Option.Option<string>) =>
   })
 
 /**
- * The command, writing to the given streams.
- *
- * @example
- * ```ts
- * import * as Cli from "@effect-taxonomy/node/Cli"
- *
- * const command = Cli.make({ stdout: process.stdout, stderr: process.stderr, stderrIsTTY: false })
- * ```
- *
- * @since 0.1.0
- * @category constructors
+ * The command, writing to the given streams; `written` is kept up to date
+ * with the pages written, for what to print if the run is interrupted.
  */
-export const make = (io: Io) =>
+const command = (io: Io, written?: Ref.Ref<Option.Option<SegmentExport.Progress>>) =>
   Command.make(name, { importId: importIdArg, ...optionsSpec }, (args) =>
     Effect.gen(function*() {
       const outFile = Option.getOrUndefined(args.out)
@@ -594,7 +592,11 @@ export const make = (io: Io) =>
         header: target.header,
         continueArray: target.continueArray,
         ...(from !== undefined ? { from } : {}),
-        onProgress: (p) => Effect.sync(() => reporter.update(p))
+        onProgress: (p) =>
+          Effect.zipRight(
+            written !== undefined ? Ref.set(written, Option.some(p)) : Effect.void,
+            Effect.sync(() => reporter.update(p))
+          )
       }).pipe(
         Effect.provide(NodeTaxonomyClient.layer(clientOptions)),
         Effect.ensuring(Effect.sync(() => reporter.finish()))
@@ -621,6 +623,21 @@ export const make = (io: Io) =>
     }).pipe(Effect.scoped)).pipe(Command.withDescription(description))
 
 /**
+ * The command, writing to the given streams.
+ *
+ * @example
+ * ```ts
+ * import * as Cli from "@effect-taxonomy/node/Cli"
+ *
+ * const command = Cli.make({ stdout: process.stdout, stderr: process.stderr, stderrIsTTY: false })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (io: Io) => command(io)
+
+/**
  * What to print for a failure: one line with the error's tag and message,
  * and, when a stream ended part-way, how to resume.
  *
@@ -642,22 +659,42 @@ export const describeFailure = (error: unknown, argv: ReadonlyArray<string>): st
     : error instanceof Error
     ? error.message
     : String(error)
-  let out = `${name}: ${tag}${message.split("\n")[0]}\n`
-  if (isTaxonomyError(error) && error.segmentsEmitted !== undefined && error.segmentsEmitted > 0) {
-    const written = `${name}: ${error.segmentsEmitted} segments were written`
-    const rest = argv.filter((arg, i) => arg !== "--from" && argv[i - 1] !== "--from" && !arg.startsWith("--from="))
-    const command = `${name} ${rest.join(" ")}${error.pageToken === undefined ? "" : ` --from '${error.pageToken}'`}`
-    if (optionValue(argv, ["--out", "-o"]) !== undefined) {
-      out += `${written}; resume with: ${command}${rest.includes("--append") ? "" : " --append"}\n`
-    } else if (optionValue(argv, ["--format", "-f"]) === "json") {
-      out += `${written} to stdout; a JSON array on stdout cannot be resumed: export again with --out FILE ` +
-        `(an export to a file can be resumed with --from and --append)\n`
-    } else {
-      out += `${written} to stdout; to resume, append the rest to the same file: ${command} >> <your file>\n`
-    }
-  }
-  return out
+  const out = `${name}: ${tag}${message.split("\n")[0]}\n`
+  return isTaxonomyError(error) && error.segmentsEmitted !== undefined && error.segmentsEmitted > 0
+    ? out + resumeHint(argv, error.segmentsEmitted, error.pageToken)
+    : out
 }
+
+/** How to resume a run that wrote `segmentsWritten` segments, from `pageToken`. */
+const resumeHint = (argv: ReadonlyArray<string>, segmentsWritten: number, pageToken: string | undefined): string => {
+  const written = `${name}: ${segmentsWritten} segments were written`
+  const rest = argv.filter((arg, i) => arg !== "--from" && argv[i - 1] !== "--from" && !arg.startsWith("--from="))
+  const command = `${name} ${rest.join(" ")}${pageToken === undefined ? "" : ` --from '${pageToken}'`}`
+  if (optionValue(argv, ["--out", "-o"]) !== undefined) {
+    return `${written}; resume with: ${command}${rest.includes("--append") ? "" : " --append"}\n`
+  }
+  if (optionValue(argv, ["--format", "-f"]) === "json") {
+    return `${written} to stdout; a JSON array on stdout cannot be resumed: export again with --out FILE ` +
+      `(an export to a file can be resumed with --from and --append)\n`
+  }
+  return `${written} to stdout; to resume, append the rest to the same file: ${command} >> <your file>\n`
+}
+
+/**
+ * What to print when a run is interrupted (Ctrl-C): that it was, and, when
+ * it wrote pages and more were to come, how to resume after the last one.
+ */
+const describeInterruption = (
+  written: Option.Option<SegmentExport.Progress>,
+  argv: ReadonlyArray<string>
+): string =>
+  Option.match(written, {
+    onNone: () => `${name}: interrupted before any segment was written\n`,
+    onSome: (progress) =>
+      progress.nextToken === undefined
+        ? `${name}: interrupted after the last page: all ${progress.segments} segments were written\n`
+        : `${name}: interrupted\n${resumeHint(argv, progress.segments, progress.nextToken)}`
+  })
 
 const withIoConsole = (io: Io) => <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
   Console.consoleWith((current) => {
@@ -674,7 +711,10 @@ const withIoConsole = (io: Io) => <A, E, R>(effect: Effect.Effect<A, E, R>): Eff
 
 /**
  * Runs the command on `argv` (without the `node` and script entries) and
- * returns the exit code; failures are printed to `io.stderr`.
+ * returns the exit code; failures are printed to `io.stderr`. When the run is
+ * interrupted (the executable interrupts it on SIGINT and SIGTERM), its
+ * finalizers run (a JSON array is closed, `--out FILE` is flushed and
+ * closed), it prints to `io.stderr` how to resume, and ends interrupted.
  *
  * @example
  * ```ts
@@ -693,17 +733,27 @@ const withIoConsole = (io: Io) => <A, E, R>(effect: Effect.Effect<A, E, R>): Eff
  * @category running
  */
 export const run = (argv: ReadonlyArray<string>, io: Io) =>
-  Command.run(make(io), { name, version })(["node", name, ...argv]).pipe(
-    withIoConsole(io),
-    Effect.exit,
-    Effect.map((exit) => {
-      if (Exit.isSuccess(exit)) return ExitCode.Ok
-      const failure = Cause.failureOption(exit.cause)
-      const error: unknown = Option.isSome(failure) ? failure.value : Cause.squash(exit.cause)
-      // @effect/cli already printed usage errors with the help text
-      if (!ValidationError.isValidationError(error)) io.stderr.write(describeFailure(error, argv))
-      return exitCodeFor(error)
-    })
+  Effect.flatMap(
+    Ref.make(Option.none<SegmentExport.Progress>()),
+    (written) =>
+      Command.run(command(io, written), { name, version })(["node", name, ...argv]).pipe(
+        withIoConsole(io),
+        Effect.onInterrupt(() =>
+          Effect.flatMap(
+            Ref.get(written),
+            (progress) => Effect.sync(() => void io.stderr.write(describeInterruption(progress, argv)))
+          )
+        ),
+        Effect.exit,
+        Effect.map((exit) => {
+          if (Exit.isSuccess(exit)) return ExitCode.Ok
+          const failure = Cause.failureOption(exit.cause)
+          const error: unknown = Option.isSome(failure) ? failure.value : Cause.squash(exit.cause)
+          // @effect/cli already printed usage errors with the help text
+          if (!ValidationError.isValidationError(error)) io.stderr.write(describeFailure(error, argv))
+          return exitCodeFor(error)
+        })
+      )
   )
 
 /** @internal */

@@ -9,11 +9,13 @@ import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
 import { assert, describe, it } from "@effect/vitest"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { PassThrough } from "node:stream"
+import { PassThrough, Writable } from "node:stream"
 
 const key = "3b241101-e2bb-4255-8caf-4136c566a962"
 const seed = SeedData.generateImport({ seed: 8, count: 250 })
@@ -192,6 +194,66 @@ describe("taxonomy-export", () => {
       )
       assert.strictEqual(run.api.requests.length, 0)
     }))
+
+  describe("interrupted in-process", () => {
+    /** Runs the command in a fiber, interrupts it once `ready` holds, and returns what it printed. */
+    const interrupted = (
+      argv: (url: string) => ReadonlyArray<string>,
+      api: FakeTaxonomyApi.FakeTaxonomyApi,
+      ready: (server: FakeServer.Service) => boolean,
+      stdout: Writable = new PassThrough()
+    ) =>
+      Effect.scoped(Effect.gen(function*() {
+        const server = yield* FakeServer.make(api)
+        const stderr = capture()
+        const fiber = yield* Cli.run(argv(server.url), { stdout, stderr: stderr.stream, stderrIsTTY: false }).pipe(
+          Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["PERMUTIVE_API_KEY", key]]))),
+          Effect.provide(environment),
+          Effect.fork
+        )
+        yield* FakeServer.waitUntil(server, ready, { timeoutMs: 10_000 })
+        const exit = yield* Fiber.interrupt(fiber)
+        assert.isTrue(Exit.isInterrupted(exit))
+        return stderr.text()
+      }))
+
+    it.live("before the first page: nothing was written, nothing to resume", () =>
+      Effect.gen(function*() {
+        const api = FakeTaxonomyApi.make({
+          imports: [seed],
+          pageSize: 50,
+          apiKey: key,
+          faults: FaultPlan.scripted([{ page: 1, fault: FaultPlan.slow(60_000) }])
+        })
+        const stderr = yield* interrupted((url) => [seed.importId, "--base-url", url], api, (s) =>
+          s.exchanges.length === 1)
+        assert.strictEqual(stderr, "taxonomy-export: interrupted before any segment was written\n")
+      }))
+
+    it.live("after the last page: everything was written, nothing to resume", () =>
+      Effect.gen(function*() {
+        // stdout takes every page, then holds back the JSON array's closing "]"
+        const chunks: Array<string> = []
+        let closing = false
+        const stdout = new Writable({
+          highWaterMark: 1,
+          write(chunk: Buffer, _encoding, callback) {
+            chunks.push(chunk.toString("utf8"))
+            if (chunks.join("").endsWith("\n]\n")) closing = true
+            else callback()
+          }
+        })
+        const api = FakeTaxonomyApi.make({ imports: [seed], pageSize: 50, apiKey: key })
+        const stderr = yield* interrupted(
+          (url) => [seed.importId, "--base-url", url, "-f", "json", "--quiet"],
+          api,
+          () => closing,
+          stdout
+        )
+        assert.strictEqual(stderr, "taxonomy-export: interrupted after the last page: all 250 segments were written\n")
+        assert.deepStrictEqual(JSON.parse(chunks.join("")).map((s: { id: string }) => s.id), allIds)
+      }))
+  })
 
   it.live("--help lists every option with examples", () =>
     Effect.gen(function*() {
