@@ -236,58 +236,88 @@ const outputError = (error: Error, segmentsWritten: number): OutputError => {
 }
 
 /**
- * Hands `chunk` to `output` now, and returns the wait until the output takes
- * more: at once when its buffer has room, else at `drain`; an `OutputError`
- * when it reports an error first. A chunk handed over is part of the output
- * even if the wait is interrupted: a writable flushes what it holds before it
- * ends.
+ * The output as an export writes to it, watched for errors from its first
+ * write to the callback of its last: a writable may report an error after
+ * the wait for a write has ended (its buffer had room), and an `error` event
+ * with no listener would crash the process.
  */
-const handOver = (output: Writable, chunk: string, segmentsBefore: number): Effect.Effect<void, OutputError> => {
-  let outcome: Effect.Effect<void, OutputError> | undefined
-  let waiting: ((outcome: Effect.Effect<void, OutputError>) => void) | undefined
-  const settle = (result: Effect.Effect<void, OutputError>, failed: boolean) => {
-    if (outcome !== undefined) return
-    outcome = result
-    output.off("drain", onDrain)
-    // after an error the listener stays: a writable reports an error to the callback and as an event
-    if (!failed) output.off("error", onError)
-    waiting?.(result)
-  }
-  const onError = (error: Error) => settle(Effect.fail(outputError(error, segmentsBefore)), true)
-  const onDrain = () => settle(Effect.void, false)
-  output.once("error", onError)
-  const ok = output.write(chunk, (error) => {
-    if (error) onError(error)
-  })
-  if (ok) settle(Effect.void, false)
-  else if (outcome === undefined) output.once("drain", onDrain)
-  return Effect.async<void, OutputError>((resume) => {
-    if (outcome !== undefined) return resume(outcome)
-    waiting = resume
-    return Effect.sync(() => {
-      waiting = undefined
-      output.off("drain", onDrain)
-    })
-  })
+interface Sink {
+  /**
+   * Hands `chunk` (holding `segments` segments) to the output and runs
+   * `written`, the bookkeeping of what was written, in one uninterruptible
+   * step, so that an interruption comes before both or after both (a chunk
+   * handed over is part of the output: a writable flushes what it holds
+   * before it ends); then waits, interruptibly, until the output takes more.
+   * Writes nothing (and fails) once the output has failed.
+   */
+  readonly write: (chunk: string, segments: number, written?: Effect.Effect<void>) => Effect.Effect<void, OutputError>
+  /** Waits until the output has taken every chunk (every write's callback came). */
+  readonly flush: Effect.Effect<void, OutputError>
+  /** Stops watching once every write's callback came; after an error, never: its event may still follow. */
+  readonly release: () => void
 }
 
-/**
- * Writes `chunk` (nothing when it is empty) and runs `written`, the
- * bookkeeping of what was written, in one uninterruptible step, so that an
- * interruption comes before both or after both; then waits, interruptibly,
- * until the output takes more.
- */
-const write = (
-  output: Writable,
-  chunk: string,
-  segmentsBefore: number,
-  written: Effect.Effect<void> = Effect.void
-): Effect.Effect<void, OutputError> =>
-  Effect.uninterruptibleMask((restore) => {
-    if (chunk === "") return written
-    const wait = handOver(output, chunk, segmentsBefore)
-    return Effect.zipRight(written, restore(wait))
-  })
+const makeSink = (output: Writable): Sink => {
+  let failure: OutputError | undefined
+  // writes whose callback has not come; segments in the writes the output took
+  let pending = 0
+  let flushed = 0
+  let full = false
+  let released = false
+  let wake: (() => void) | undefined
+  const onError = (error: Error) => {
+    failure ??= outputError(error, flushed)
+    wake?.()
+  }
+  const onDrain = () => {
+    full = false
+    wake?.()
+  }
+  const detach = () => {
+    output.off("error", onError)
+    output.off("drain", onDrain)
+  }
+  output.on("error", onError)
+  output.on("drain", onDrain)
+  const until = (ready: () => boolean) =>
+    Effect.async<void, OutputError>((resume) => {
+      const check = () => {
+        if (failure === undefined && !ready()) return false
+        wake = undefined
+        resume(failure !== undefined ? Effect.fail(failure) : Effect.void)
+        return true
+      }
+      if (check()) return
+      wake = check
+      return Effect.sync(() => {
+        wake = undefined
+      })
+    })
+  const handOver = (chunk: string, segments: number) => {
+    pending++
+    full = !output.write(chunk, (error) => {
+      pending--
+      if (error) return onError(error)
+      flushed += segments
+      if (released && pending === 0 && failure === undefined) detach()
+      wake?.()
+    })
+  }
+  return {
+    write: (chunk, segments, written = Effect.void) =>
+      Effect.uninterruptibleMask((restore) => {
+        if (failure !== undefined) return Effect.fail(failure)
+        if (chunk === "") return written
+        handOver(chunk, segments)
+        return Effect.zipRight(written, restore(until(() => !full)))
+      }),
+    flush: Effect.suspend(() => until(() => pending === 0)),
+    release: () => {
+      released = true
+      if (pending === 0 && failure === undefined) detach()
+    }
+  }
+}
 
 const csvHeader = csvColumns.join(",") + "\r\n"
 
@@ -342,62 +372,65 @@ const render = (format: Format, page: SegmentPage, open: boolean, itemsBefore: n
  * @category run
  */
 export const run = (options: Options): Effect.Effect<Summary, TaxonomyError | OutputError, TaxonomyClient> =>
-  Effect.gen(function*() {
-    const client = yield* TaxonomyClient
-    const format = options.format ?? "ndjson"
-    const started = yield* Clock.currentTimeMillis
-    let pages = 0
-    let segments = 0
-    let totalCount: number | undefined
-    let nextToken: string | undefined
-    // whether the start (CSV header, JSON `[`) is still to be written
-    let open = format === "csv" ? options.header ?? true : format === "json" && options.continueArray === undefined
-    // JSON: elements in the array so far, as far as the separator goes
-    const elementsBefore = format === "json" && options.continueArray?.hasElements === true ? 1 : 0
-    const closeArray = () =>
-      write(options.output, open ? "[]\n" : elementsBefore + segments > 0 ? "\n]\n" : "]\n", segments)
-    yield* client.pages(options.importId, options).pipe(
-      Stream.runForEach((page) =>
-        Effect.suspend(() => {
-          const chunk = render(format, page, open, elementsBefore + segments)
-          return write(
-            options.output,
-            chunk,
-            segments,
-            Effect.suspend(() => {
-              if (chunk !== "") open = false
-              pages++
-              segments += page.segments.length
-              totalCount = Option.getOrUndefined(page.totalCount) ?? totalCount
-              nextToken = Option.getOrUndefined(page.nextToken)
-              if (options.onProgress === undefined) return Effect.void
-              const progress = options.onProgress
-              return Effect.flatMap(
-                Clock.currentTimeMillis,
-                (now) => progress({ pages, segments, totalCount, elapsedMillis: now - started, nextToken })
-              )
-            })
-          )
-        })
-      ),
-      // a JSON array begun (here or by an earlier run) is closed when the export fails or is interrupted,
-      // so the output stays valid JSON; not after an OutputError: the output is broken
-      Effect.onError((cause) =>
-        format === "json" && !open && !Option.exists(Cause.failureOption(cause), (e) => e._tag === "OutputError")
-          ? Effect.ignore(closeArray())
-          : Effect.void
+  Effect.acquireUseRelease(Effect.sync(() => makeSink(options.output)), (sink) =>
+    Effect.gen(function*() {
+      const client = yield* TaxonomyClient
+      const format = options.format ?? "ndjson"
+      const started = yield* Clock.currentTimeMillis
+      let pages = 0
+      let segments = 0
+      let totalCount: number | undefined
+      let nextToken: string | undefined
+      // whether the start (CSV header, JSON `[`) is still to be written
+      let open = format === "csv" ? options.header ?? true : format === "json" && options.continueArray === undefined
+      // JSON: elements in the array so far, as far as the separator goes
+      const elementsBefore = format === "json" && options.continueArray?.hasElements === true ? 1 : 0
+      const closeArray = () => sink.write(open ? "[]\n" : elementsBefore + segments > 0 ? "\n]\n" : "]\n", 0)
+      yield* client.pages(options.importId, options).pipe(
+        Stream.runForEach((page) =>
+          Effect.suspend(() => {
+            const chunk = render(format, page, open, elementsBefore + segments)
+            return sink.write(
+              chunk,
+              page.segments.length,
+              Effect.suspend(() => {
+                if (chunk !== "") open = false
+                pages++
+                segments += page.segments.length
+                totalCount = Option.getOrUndefined(page.totalCount) ?? totalCount
+                nextToken = Option.getOrUndefined(page.nextToken)
+                if (options.onProgress === undefined) return Effect.void
+                const progress = options.onProgress
+                return Effect.flatMap(
+                  Clock.currentTimeMillis,
+                  (now) => progress({ pages, segments, totalCount, elapsedMillis: now - started, nextToken })
+                )
+              })
+            )
+          })
+        ),
+        // a JSON array begun (here or by an earlier run) is closed when the export fails or is interrupted,
+        // so the output stays valid JSON; not after an OutputError: the output is broken
+        Effect.onError((cause) =>
+          format === "json" && !open && !Option.exists(Cause.failureOption(cause), (e) => e._tag === "OutputError")
+            ? Effect.ignore(closeArray())
+            : Effect.void
+        )
       )
+      if (format === "csv" && open) yield* sink.write(csvHeader, 0)
+      if (format === "json") yield* closeArray()
+      // the output took every chunk: an error it reports for the last ones is this export's
+      yield* sink.flush
+      const finished = yield* Clock.currentTimeMillis
+      return {
+        importId: options.importId,
+        pages,
+        segments,
+        totalCount,
+        nextToken,
+        elapsedMillis: finished - started,
+        matchesTotal: totalCount === undefined || options.from !== undefined ? undefined : totalCount === segments
+      }
+    }), (sink) => Effect.sync(sink.release)).pipe(
+      Effect.withSpan("SegmentExport.run", { attributes: { "taxonomy.import_id": options.importId } })
     )
-    if (format === "csv" && open) yield* write(options.output, csvHeader, segments)
-    if (format === "json") yield* closeArray()
-    const finished = yield* Clock.currentTimeMillis
-    return {
-      importId: options.importId,
-      pages,
-      segments,
-      totalCount,
-      nextToken,
-      elapsedMillis: finished - started,
-      matchesTotal: totalCount === undefined || options.from !== undefined ? undefined : totalCount === segments
-    }
-  }).pipe(Effect.withSpan("SegmentExport.run", { attributes: { "taxonomy.import_id": options.importId } }))

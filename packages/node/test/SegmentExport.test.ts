@@ -147,6 +147,23 @@ describe("SegmentExport", () => {
       )
     }).pipe(Effect.provide(TaxonomyClientTest.layer({ segments: { [importId]: segments }, pageSize: 2 }))))
 
+  it.live("fails with OutputError when the output reports an error after a write it had room for", () =>
+    Effect.gen(function*() {
+      // a file on a full disk: every write is taken at once, and fails a moment later
+      const output = new Writable({
+        highWaterMark: 1 << 20,
+        write(_chunk, _encoding, callback) {
+          setTimeout(() => callback(Object.assign(new Error("ENOSPC: no space left on device"), { code: "ENOSPC" })), 5)
+        }
+      })
+      const error = yield* Effect.flip(SegmentExport.run({ importId, output, format: "csv" }))
+      assert(error._tag === "OutputError")
+      assert.deepStrictEqual({ code: error.code, message: error.message }, {
+        code: "ENOSPC",
+        message: "Could not write the output: ENOSPC: no space left on device (0 segments written before)."
+      })
+    }).pipe(Effect.provide(TaxonomyClientTest.layer({ segments: { [importId]: segments }, pageSize: 2 }))))
+
   it.live("writes no CSV header with header: false", () =>
     Effect.gen(function*() {
       const { text } = yield* exportTo("csv", segments, { header: false })
