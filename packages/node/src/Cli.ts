@@ -76,7 +76,7 @@ export const version = "0.1.0"
  *
  * | code | meaning |
  * |---|---|
- * | 0 | every segment exported: a full run wrote as many as the server's total count; a resumed run (`--from`) wrote the rest, from its token to the end (not checked against the total) |
+ * | 0 | every segment exported: a full run wrote as many as the server's total count; a resumed run (`--from`) wrote the rest, from its token to the end (not checked against the total). Also when the reader of stdout went away (`taxonomy-export ... \| head`): the export stops there, with nothing printed |
  * | 1 | an unexpected failure (a bug: please report it) |
  * | 2 | usage: bad arguments, no API key, a bad environment variable or option, an invalid import id or token, `--append` without `--out` or to a file that holds no JSON array |
  * | 3 | authentication or authorisation: the key is missing, invalid or not allowed |
@@ -84,7 +84,7 @@ export const version = "0.1.0"
  * | 5 | rate limited, and the retries ran out (or the wait asked for is too long) |
  * | 6 | the API or the network kept failing (5xx, timeouts, transport), retries exhausted |
  * | 7 | the API broke its contract: malformed page, pagination loop, count mismatch, other 4xx |
- * | 8 | the output could not be written |
+ * | 8 | the output could not be written (a closed pipe too, with `--out FILE`) |
  * | 130 | interrupted by SIGINT (Ctrl-C): the output holds whole pages (a JSON array is closed) and the command to resume was printed |
  * | 143 | interrupted by SIGTERM, likewise |
  *
@@ -297,7 +297,8 @@ const description = HelpDoc.blocks([
       "to resume from and exits with a code per error class: 2 usage, 3 authentication, 4 import not found, " +
       "5 rate limited, 6 API or network unavailable, 7 API contract broken, 8 output failed, 1 unexpected. " +
       "Ctrl-C (SIGINT) or SIGTERM stops it after the page being written (a JSON array is closed), prints how to " +
-      "resume, and exits 130 (143 on SIGTERM); a second Ctrl-C stops it at once."
+      "resume, and exits 130 (143 on SIGTERM); a second Ctrl-C stops it at once. When the reader of stdout goes " +
+      "away (taxonomy-export ... | head), the export stops there, quietly, and exits 0."
   ),
   HelpDoc.p(
     "To resume an export to --out FILE, run the printed command: --from TOKEN --append adds the rest to FILE " +
@@ -569,7 +570,13 @@ const command = (io: Io, written?: Ref.Ref<Option.Option<SegmentExport.Progress>
             catch: (cause) =>
               cause instanceof UsageError
                 ? cause
-                : new SegmentExport.OutputError({ description: (cause as Error).message, segmentsWritten: 0 })
+                : new SegmentExport.OutputError({
+                  description: (cause as Error).message,
+                  ...(typeof (cause as NodeJS.ErrnoException).code === "string"
+                    ? { code: (cause as NodeJS.ErrnoException).code! }
+                    : {}),
+                  segmentsWritten: 0
+                })
           }),
           ({ stream }) => Effect.async<void>((resume) => void stream.end(() => resume(Effect.void)))
         )
@@ -599,8 +606,15 @@ const command = (io: Io, written?: Ref.Ref<Option.Option<SegmentExport.Progress>
           )
       }).pipe(
         Effect.provide(NodeTaxonomyClient.layer(clientOptions)),
+        // stdout's reader went away (`| head`): the export ends there, quietly and successfully, as Unix tools
+        // end on a closed pipe; the stream is no longer pulled, so no further page is fetched
+        Effect.catchIf(
+          (error) => outFile === undefined && error._tag === "OutputError" && error.code === "EPIPE",
+          () => Effect.succeed(undefined)
+        ),
         Effect.ensuring(Effect.sync(() => reporter.finish()))
       )
+      if (summary === undefined) return
       if (!args.quiet) {
         // a resumed run wrote the segments after its token only: nothing to compare with the total
         const counts = from !== undefined

@@ -195,6 +195,39 @@ describe("taxonomy-export", () => {
       assert.strictEqual(run.api.requests.length, 0)
     }))
 
+  it.live("a closed stdout (EPIPE) ends the export quietly with 0; another stdout error exits 8", () =>
+    Effect.gen(function*() {
+      for (const [code, exitCode] of [["EPIPE", 0], ["EIO", 8]] as const) {
+        const api = FakeTaxonomyApi.make({ imports: [seed], pageSize: 50, apiKey: key })
+        const server = yield* FakeServer.make(api)
+        // takes the first page, then fails as a pipe whose reader went away (or a broken device)
+        let writes = 0
+        const stdout = new Writable({
+          write(_chunk, _encoding, callback) {
+            writes++
+            callback(writes === 1 ? null : Object.assign(new Error(`write ${code}`), { code }))
+          }
+        })
+        const stderr = capture()
+        const result = yield* Cli.run([seed.importId, "--base-url", server.url, "--quiet"], {
+          stdout,
+          stderr: stderr.stream,
+          stderrIsTTY: false
+        }).pipe(
+          Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["PERMUTIVE_API_KEY", key]]))),
+          Effect.provide(environment)
+        )
+        assert.strictEqual(result, exitCode, code)
+        assert.strictEqual(
+          stderr.text(),
+          code === "EPIPE"
+            ? ""
+            : "taxonomy-export: OutputError: Could not write the output: write EIO (50 segments written before).\n"
+        )
+        assert.isBelow(api.requests.length, 5, code)
+      }
+    }).pipe(Effect.scoped))
+
   describe("interrupted in-process", () => {
     /** Runs the command in a fiber, interrupts it once `ready` holds, and returns what it printed. */
     const interrupted = (

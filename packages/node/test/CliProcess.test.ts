@@ -1,6 +1,7 @@
 /**
  * The command as a real process (src/bin.ts through tsx) against a loopback
- * fake API: what it does when it is sent a signal.
+ * fake API: what it does when it is sent a signal, and when the reader of its
+ * output goes away.
  */
 import * as Cli from "@effect-taxonomy/node/Cli"
 import * as FakeServer from "@effect-taxonomy/testing/FakeServer"
@@ -36,15 +37,23 @@ interface Running {
   readonly exited: Effect.Effect<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>
 }
 
-/** Starts `taxonomy-export args` as a process of its own; it is killed when the scope closes. */
-const start = (args: ReadonlyArray<string>) =>
+/**
+ * Starts `taxonomy-export args` as a process of its own; it is killed when
+ * the scope closes. With `pipeTo`, its stdout goes through a shell pipe into
+ * that command (`| head -1`), and the exit code is the command's, not the
+ * reader's.
+ */
+const start = (args: ReadonlyArray<string>, options: { readonly pipeTo?: string } = {}) =>
   Effect.acquireRelease(
     Effect.sync((): Running => {
-      const child = spawn(process.execPath, ["--import", "tsx", bin, ...args], {
-        cwd: pkg,
-        env: { ...process.env, PERMUTIVE_API_KEY: key },
-        stdio: ["ignore", "pipe", "pipe"]
-      })
+      const command = [process.execPath, "--import", "tsx", bin, ...args]
+      const child = spawn(
+        options.pipeTo === undefined ? command[0]! : "bash",
+        options.pipeTo === undefined
+          ? command.slice(1)
+          : ["-c", `${command.map((word) => `'${word}'`).join(" ")} | ${options.pipeTo}; exit \${PIPESTATUS[0]}`],
+        { cwd: pkg, env: { ...process.env, PERMUTIVE_API_KEY: key }, stdio: ["ignore", "pipe", "pipe"] }
+      )
       const out: Array<Buffer> = []
       const err: Array<Buffer> = []
       child.stdout!.on("data", (chunk: Buffer) => out.push(chunk))
@@ -214,4 +223,63 @@ describe("taxonomy-export as a process", () => {
       })),
     { timeout: 60_000 }
   )
+
+  describe("piped into head -1", () => {
+    it.live(
+      "ends quietly with exit code 0 when the reader goes away, and fetches no further pages",
+      () =>
+        Effect.scoped(Effect.gen(function*() {
+          const { server } = yield* slowServer()
+          const run = yield* start([seed.importId, "--base-url", server.url, "--quiet"], { pipeTo: "head -1" })
+          const exit = yield* run.exited
+          assert.deepStrictEqual(exit, { code: 0, signal: null }, run.stderr())
+          assert.strictEqual(run.stderr(), "")
+          assert.strictEqual(JSON.parse(run.stdout()).id, allIds[0])
+          assert.isBelow(server.exchanges.length, pageCount, "requests")
+        })),
+      { timeout: 60_000 }
+    )
+
+    it.live(
+      "prints only its progress, no error and no summary; in every format",
+      () =>
+        Effect.scoped(Effect.gen(function*() {
+          for (const format of ["json", "csv"]) {
+            const { server } = yield* slowServer()
+            const run = yield* start([seed.importId, "--base-url", server.url, "-f", format], { pipeTo: "head -1" })
+            const exit = yield* run.exited
+            assert.deepStrictEqual(exit, { code: 0, signal: null }, run.stderr())
+            assert.strictEqual(
+              run.stdout(),
+              format === "json" ? "[\n" : "id,code,name,import_id,description,cpm,categories,updated_at\r\n"
+            )
+            const lines = run.stderr().split("\n").slice(0, -1)
+            assert.isAbove(lines.length, 0)
+            for (const line of lines) {
+              assert.match(line, /^progress: [\d,]+\/2,000 segments \(\d+%\), \d+ pages, /, format)
+            }
+            assert.isBelow(server.exchanges.length, pageCount, "requests")
+          }
+        })),
+      { timeout: 60_000 }
+    )
+
+    it.live(
+      "with --out FILE a closed pipe is still an output error (exit code 8)",
+      () =>
+        Effect.scoped(Effect.gen(function*() {
+          const { server } = yield* slowServer()
+          const run = yield* start([seed.importId, "--base-url", server.url, "--out", "/dev/stdout", "--quiet"], {
+            pipeTo: "head -1"
+          })
+          const exit = yield* run.exited
+          assert.deepStrictEqual(exit, { code: 8, signal: null }, run.stderr())
+          assert.match(
+            run.stderr(),
+            /^taxonomy-export: OutputError: Could not write the output: EPIPE: broken pipe, write \(\d+ segments written before\)\.\n$/
+          )
+        })),
+      { timeout: 60_000 }
+    )
+  })
 })
