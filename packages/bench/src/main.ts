@@ -11,7 +11,7 @@
  * `--pages N`, `--page-size N`, `--only throughput,decode,memory,prefetch,imports,startup`,
  * `--memory-large N`, `--memory-small N`, `--latency MS`, `--prefetch-pages N`,
  * `--work MS`, `--imports N`, `--import-pages N`, `--concurrency N`,
- * `--decode-ms MS`, `--startup-reps N`, `--variants floor,naive,library,library-prefetch-0`,
+ * `--decode-ms MS`, `--startup-reps N`, `--variants floor,naive,library,library-prefetch-0,library-prefetch-2`,
  * `--cpu-prof DIR` (a `.cpuprofile` of every child and server in DIR),
  * `--json FILE` (every figure, machine-readable).
  *
@@ -197,7 +197,9 @@ const throughput = async (outdir: string) => {
     pageSize: config.pageSize,
     apiKey
   })
-  const variants = (flags.variants ?? "floor,naive,library,library-prefetch-0").split(",") as ReadonlyArray<Variant>
+  const variants = (flags.variants ?? "floor,naive,library,library-prefetch-0,library-prefetch-2").split(
+    ","
+  ) as ReadonlyArray<Variant>
   const runs = new Map<Variant, Array<{ wallMs: number; segments: number; maxRssKb: number }>>(
     variants.map((v) => [v, []])
   )
@@ -228,7 +230,8 @@ const throughput = async (outdir: string) => {
     floor: "floor: fetch + JSON.parse, no validation",
     naive: "naive Effect client (HttpClient + schemaBodyJson + paginateChunkEffect)",
     library: "this library (NodeTaxonomyClient, full validation, prefetch 1)",
-    "library-prefetch-0": "this library, prefetch 0"
+    "library-prefetch-0": "this library, prefetch 0",
+    "library-prefetch-2": "this library, prefetch 2"
   }
   const rows = variants.map((variant) => {
     const walls = runs.get(variant)!.map((r) => r.wallMs)

@@ -46,7 +46,7 @@ const touch = (tally: Tally, segment: { readonly name: string }): Tally => {
  *
  * @since 0.1.0
  */
-export type Variant = "floor" | "naive" | "library" | "library-prefetch-0"
+export type Variant = "floor" | "naive" | "library" | "library-prefetch-0" | "library-prefetch-2"
 
 /**
  * The floor: `fetch` and `JSON.parse` in a loop, no validation at all.
@@ -148,5 +148,7 @@ export const run = (variant: Variant, target: Target): Promise<Tally> => {
       return library(target)
     case "library-prefetch-0":
       return library(target, 0)
+    case "library-prefetch-2":
+      return library(target, 2)
   }
 }

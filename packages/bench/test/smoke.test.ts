@@ -57,6 +57,7 @@ describe("pnpm bench --smoke", () => {
         "throughput.floor",
         "throughput.library",
         "throughput.library-prefetch-0",
+        "throughput.library-prefetch-2",
         "throughput.naive"
       ])
       assert.deepStrictEqual(figures.targets.map((t) => t.target), [
