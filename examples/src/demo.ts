@@ -54,8 +54,5 @@ const main = Effect.gen(function*() {
   )
 }).pipe(Effect.scoped)
 
-Effect.runPromise(
-  main.pipe(Effect.provide(Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTerminal.layer)))
-).then((code) => {
-  process.exitCode = code
-})
+// Ctrl-C interrupts the export as it does taxonomy-export's: the output is closed, the fake API stopped
+Cli.runMain(main.pipe(Effect.provide(Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTerminal.layer))))

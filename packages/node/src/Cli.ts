@@ -770,5 +770,58 @@ export const run = (argv: ReadonlyArray<string>, io: Io) =>
       )
   )
 
+/**
+ * Runs a program that ends with an exit code (such as {@link run}) as the
+ * process's main program: its code becomes the process's. As
+ * `@effect/platform-node`'s `NodeRuntime.runMain` does, SIGINT (Ctrl-C) and
+ * SIGTERM interrupt it, so its finalizers run (a JSON array is closed, the
+ * output file flushed, the command to resume printed); unlike `runMain`, the
+ * exit code then tells the signal, as a shell reports it (130, 143). The
+ * handlers go with the first signal: a second one ends the process at once.
+ * A defect is printed, with exit code 1.
+ *
+ * @example
+ * ```ts
+ * import * as Cli from "@effect-taxonomy/node/Cli"
+ * import * as NodeContext from "@effect/platform-node/NodeContext"
+ * import * as Effect from "effect/Effect"
+ *
+ * Cli.runMain(
+ *   Cli.run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stderrIsTTY: false }).pipe(
+ *     Effect.provide(NodeContext.layer)
+ *   )
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category running
+ */
+export const runMain = (program: Effect.Effect<number>): void => {
+  const fiber = Effect.runFork(program)
+  const exitCodes = { SIGINT: ExitCode.Interrupted, SIGTERM: ExitCode.Terminated } as const
+  let signal: keyof typeof exitCodes | undefined
+  const onSignal = (received: keyof typeof exitCodes) => {
+    signal = received
+    process.off("SIGINT", onSignal)
+    process.off("SIGTERM", onSignal)
+    fiber.unsafeInterruptAsFork(fiber.id())
+  }
+  process.on("SIGINT", onSignal)
+  process.on("SIGTERM", onSignal)
+  fiber.addObserver((exit) => {
+    process.off("SIGINT", onSignal)
+    process.off("SIGTERM", onSignal)
+    if (Exit.isSuccess(exit)) {
+      process.exitCode = exit.value
+    } else if (signal !== undefined && Cause.isInterruptedOnly(exit.cause)) {
+      process.exit(exitCodes[signal])
+    } else {
+      // `run` prints its failures and returns their codes: this is a defect
+      process.stderr.write(`${name}: ${Cause.pretty(exit.cause)}\n`)
+      process.exitCode = ExitCode.Unexpected
+    }
+  })
+}
+
 /** @internal */
 export type Failure = TaxonomyError | SegmentExport.OutputError | UsageError | CountMismatch
