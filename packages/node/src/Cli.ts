@@ -770,14 +770,19 @@ export const run = (argv: ReadonlyArray<string>, io: Io) =>
       )
   )
 
+/** Within this time of the first, a signal is the same one delivered again, not a second Ctrl-C. */
+const sameSignalMillis = 500
+
 /**
  * Runs a program that ends with an exit code (such as {@link run}) as the
  * process's main program: its code becomes the process's. As
  * `@effect/platform-node`'s `NodeRuntime.runMain` does, SIGINT (Ctrl-C) and
  * SIGTERM interrupt it, so its finalizers run (a JSON array is closed, the
  * output file flushed, the command to resume printed); unlike `runMain`, the
- * exit code then tells the signal, as a shell reports it (130, 143). The
- * handlers go with the first signal: a second one ends the process at once.
+ * exit code then tells the signal, as a shell reports it (130, 143). A second
+ * signal ends the process at once, unless it comes within half a second of
+ * the first: a launcher that relays signals to its child (tsx, pnpm) delivers
+ * one Ctrl-C twice.
  * A defect is printed, with exit code 1.
  *
  * @example
@@ -800,11 +805,20 @@ export const runMain = (program: Effect.Effect<number>): void => {
   const fiber = Effect.runFork(program)
   const exitCodes = { SIGINT: ExitCode.Interrupted, SIGTERM: ExitCode.Terminated } as const
   let signal: keyof typeof exitCodes | undefined
+  let first = 0
   const onSignal = (received: keyof typeof exitCodes) => {
-    signal = received
-    process.off("SIGINT", onSignal)
-    process.off("SIGTERM", onSignal)
-    fiber.unsafeInterruptAsFork(fiber.id())
+    if (signal === undefined) {
+      signal = received
+      first = performance.now()
+      fiber.unsafeInterruptAsFork(fiber.id())
+    } else if (performance.now() - first > sameSignalMillis) {
+      // a second Ctrl-C: end as the signal would have without a handler
+      process.off("SIGINT", onSignal)
+      process.off("SIGTERM", onSignal)
+      process.kill(process.pid, received)
+    }
+    // else the same Ctrl-C, delivered twice: to the process group and again
+    // by a launcher that relays it to its child (tsx, pnpm)
   }
   process.on("SIGINT", onSignal)
   process.on("SIGTERM", onSignal)
