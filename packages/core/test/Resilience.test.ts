@@ -8,9 +8,12 @@ import * as FaultPlan from "@effect-taxonomy/testing/FaultPlan"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { assert, describe, it } from "@effect/vitest"
+import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
 import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -316,6 +319,39 @@ describe("timeouts", () => {
 })
 
 describe("resume", () => {
+  it.live("a deadline at any moment, with any prefetch: the error counts what the consumer got; resuming yields exactly the rest", () => {
+    const small = seedImport(30, 7)
+    const api = FakeTaxonomyApi.make({ imports: [small], pageSize: 10 })
+    const all = small.segments.map((s) => s.id)
+    return Effect.gen(function*() {
+      const client = yield* Client
+      const stopped: Array<string> = []
+      for (const prefetch of [0, 1, 2, 5]) {
+        for (const millis of [1, 2, 3, 5, 8, 13]) {
+          const got: Array<string> = []
+          const exit = yield* Effect.exit(
+            Stream.runForEach(
+              client.segments(small.importId, { prefetch, deadline: Duration.millis(millis) }),
+              (s) => Effect.sync(() => void got.push(s.id))
+            )
+          )
+          if (Exit.isSuccess(exit)) {
+            assert.deepStrictEqual(got, all)
+            continue
+          }
+          const e = Cause.squash(exit.cause) as TaxonomyError.DeadlineExceeded
+          assert.strictEqual(e._tag, "DeadlineExceeded")
+          stopped.push(`${prefetch}/${millis}`)
+          assert.strictEqual(e.segmentsEmitted, got.length, `prefetch ${prefetch}, deadline ${millis} ms`)
+          const rest = yield* idsOf(small.importId, e.pageToken === undefined ? {} : { from: e.pageToken })
+          assert.deepStrictEqual([...got, ...rest], all, `prefetch ${prefetch}, deadline ${millis} ms`)
+        }
+      }
+      // the deadline did cut some of these streams short
+      assert.isAbove(stopped.length, 0)
+    }).pipe(Effect.provide(memoryClient(api)))
+  })
+
   it.live("a page that fails after the retries run out says where to resume; resuming yields exactly the rest", () => {
     const big = seedImport(95, 3)
     const api = FakeTaxonomyApi.make({

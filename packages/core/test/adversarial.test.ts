@@ -525,6 +525,19 @@ describe("data the client passes through unchecked", () => {
       ])
       assert.isFalse(TaxonomyError.isResumable(e))
     }))
+  it.live("a page that starts with an earlier page's first segment in other letters is a PaginationLoop too", () =>
+    Effect.gen(function*() {
+      const again = { ...seg(1), id: seg(1).id.toUpperCase() }
+      const { client } = scripted((_, n) => page([n === 2 ? again : seg(n)], { next_token: `t${n}` }))
+      const exit = yield* exitOf(collect((c) => c.segments(IMPORT, { prefetch: 0 })), client)
+      const e = failureOf(exit) as TaxonomyError.PaginationLoop
+      assert.deepStrictEqual([e._tag, e.repeatedSegmentId, e.segmentsEmitted, e.pageToken], [
+        "PaginationLoop",
+        seg(1).id.toUpperCase(),
+        1,
+        "t1"
+      ])
+    }))
   it.live("a segment of another import than the one requested is MalformedResponse, naming both", () =>
     Effect.gen(function*() {
       const exit = yield* exitOf(

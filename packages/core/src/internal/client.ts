@@ -957,7 +957,9 @@ export const make = (options: TaxonomyClient.Options = {}) =>
                 if (decoded._tag === "Left") return Effect.fail(decoded.left)
                 const start = decoded.right.segments[0]?.id
                 if (start !== undefined) {
-                  if (starts.has(start)) {
+                  // UUIDs in any letter case name the same segment
+                  const key = start.toLowerCase()
+                  if (starts.has(key)) {
                     const token = Option.getOrElse(state.token, () => "")
                     return Effect.fail(
                       new Errors.PaginationLoop({
@@ -968,7 +970,7 @@ export const make = (options: TaxonomyClient.Options = {}) =>
                       }, true)
                     )
                   }
-                  starts.add(start)
+                  starts.add(key)
                 }
                 if (!buffered) delivered(decoded.right)
                 return Effect.succeed([decoded.right, following] as const)
@@ -984,14 +986,13 @@ export const make = (options: TaxonomyClient.Options = {}) =>
             // the producer's fiber (and the transport, see `yieldToHost`) runs
             // before the consumer gets the pages, so it starts the next request
             // first: a consumer that never yields would otherwise hold it back
+            // (the pages count as delivered only after the yield: a deadline may end the stream inside it)
             Stream.mapChunksEffect((pages) =>
-              Effect.as(
-                yieldToHost,
+              Effect.map(yieldToHost, () =>
                 Chunk.flatMap(pages, (page) => {
                   delivered(page)
                   return emit(page)
-                })
-              )
+                }))
             )
           )
           : Stream.paginateChunkEffect(
