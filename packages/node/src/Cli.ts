@@ -231,6 +231,14 @@ export interface Io {
   readonly stderr: Writable
   /** Whether stderr is a terminal (a progress bar) or not (plain lines). */
   readonly stderrIsTTY: boolean
+  /**
+   * How a printed resume command starts, and the arguments it repeats
+   * (default: `taxonomy-export` and the arguments given to {@link run}). A
+   * wrapper that adds arguments of its own names its own command line here:
+   * `pnpm demo` prints `pnpm demo -- <your arguments> --from ... --append`,
+   * without the address of its fake API, which is gone by then.
+   */
+  readonly invocation?: { readonly command: string; readonly args: ReadonlyArray<string> } | undefined
 }
 
 const importIdArg = Args.text({ name: "importId" }).pipe(
@@ -666,7 +674,7 @@ export const make = (io: Io) => command(io)
  * @since 0.1.0
  * @category errors
  */
-export const describeFailure = (error: unknown, argv: ReadonlyArray<string>): string => {
+export const describeFailure = (error: unknown, argv: ReadonlyArray<string>, command: string = name): string => {
   const tag = typeof error === "object" && error !== null && "_tag" in error ? `${String(error._tag)}: ` : ""
   const message = isTaxonomyError(error) && error._tag === "InvalidOptions"
     ? describeInvalidOptions(error, argv)
@@ -675,15 +683,20 @@ export const describeFailure = (error: unknown, argv: ReadonlyArray<string>): st
     : String(error)
   const out = `${name}: ${tag}${message.split("\n")[0]}\n`
   return isTaxonomyError(error) && error.segmentsEmitted !== undefined && error.segmentsEmitted > 0
-    ? out + resumeHint(argv, error.segmentsEmitted, error.pageToken)
+    ? out + resumeHint(argv, error.segmentsEmitted, error.pageToken, command)
     : out
 }
 
 /** How to resume a run that wrote `segmentsWritten` segments, from `pageToken`. */
-const resumeHint = (argv: ReadonlyArray<string>, segmentsWritten: number, pageToken: string | undefined): string => {
+const resumeHint = (
+  argv: ReadonlyArray<string>,
+  segmentsWritten: number,
+  pageToken: string | undefined,
+  invoked: string
+): string => {
   const written = `${name}: ${segmentsWritten} segments were written`
   const rest = argv.filter((arg, i) => arg !== "--from" && argv[i - 1] !== "--from" && !arg.startsWith("--from="))
-  const command = `${name} ${rest.join(" ")}${pageToken === undefined ? "" : ` --from '${pageToken}'`}`
+  const command = `${invoked} ${rest.join(" ")}${pageToken === undefined ? "" : ` --from '${pageToken}'`}`
   if (optionValue(argv, ["--out", "-o"]) !== undefined) {
     return `${written}; resume with: ${command}${rest.includes("--append") ? "" : " --append"}\n`
   }
@@ -700,14 +713,15 @@ const resumeHint = (argv: ReadonlyArray<string>, segmentsWritten: number, pageTo
  */
 const describeInterruption = (
   written: Option.Option<SegmentExport.Progress>,
-  argv: ReadonlyArray<string>
+  argv: ReadonlyArray<string>,
+  command: string
 ): string =>
   Option.match(written, {
     onNone: () => `${name}: interrupted before any segment was written\n`,
     onSome: (progress) =>
       progress.nextToken === undefined
         ? `${name}: interrupted after the last page: all ${progress.segments} segments were written\n`
-        : `${name}: interrupted\n${resumeHint(argv, progress.segments, progress.nextToken)}`
+        : `${name}: interrupted\n${resumeHint(argv, progress.segments, progress.nextToken, command)}`
   })
 
 const withIoConsole = (io: Io) => <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
@@ -755,7 +769,12 @@ export const run = (argv: ReadonlyArray<string>, io: Io) =>
         Effect.onInterrupt(() =>
           Effect.flatMap(
             Ref.get(written),
-            (progress) => Effect.sync(() => void io.stderr.write(describeInterruption(progress, argv)))
+            (progress) =>
+              Effect.sync(() =>
+                void io.stderr.write(
+                  describeInterruption(progress, io.invocation?.args ?? argv, io.invocation?.command ?? name)
+                )
+              )
           )
         ),
         Effect.exit,
@@ -764,7 +783,9 @@ export const run = (argv: ReadonlyArray<string>, io: Io) =>
           const failure = Cause.failureOption(exit.cause)
           const error: unknown = Option.isSome(failure) ? failure.value : Cause.squash(exit.cause)
           // @effect/cli already printed usage errors with the help text
-          if (!ValidationError.isValidationError(error)) io.stderr.write(describeFailure(error, argv))
+          if (!ValidationError.isValidationError(error)) {
+            io.stderr.write(describeFailure(error, io.invocation?.args ?? argv, io.invocation?.command ?? name))
+          }
           return exitCodeFor(error)
         })
       )
@@ -828,7 +849,15 @@ export const runMain = (program: Effect.Effect<number>): void => {
     if (Exit.isSuccess(exit)) {
       process.exitCode = exit.value
     } else if (signal !== undefined && Cause.isInterruptedOnly(exit.cause)) {
-      process.exit(exitCodes[signal])
+      // what the export wrote may still be queued for a slow reader (a pipe):
+      // it was counted in the resume command, so it goes out before the exit
+      const code = exitCodes[signal]
+      let queued = 2
+      const flushed = () => {
+        if (--queued === 0) process.exit(code)
+      }
+      process.stdout.write("", flushed)
+      process.stderr.write("", flushed)
     } else {
       // `run` prints its failures and returns their codes: this is a defect
       process.stderr.write(`${name}: ${Cause.pretty(exit.cause)}\n`)

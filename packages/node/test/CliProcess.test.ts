@@ -185,6 +185,33 @@ describe("taxonomy-export as a process", () => {
   )
 
   it.live(
+    "on SIGTERM with a slow reader of stdout, what was counted as written reaches it before the exit",
+    () =>
+      Effect.scoped(Effect.gen(function*() {
+        const { api, server } = yield* slowServer()
+        const run = yield* start([seed.importId, "--base-url", server.url])
+        yield* waitFor("the first page", () => run.stdout().split("\n").length > pageSize)
+        // the reader stops reading: the pipe fills, and the export's writes queue up behind it
+        run.child.stdout!.pause()
+        yield* Effect.sleep("1500 millis")
+        run.child.kill("SIGTERM")
+        yield* Effect.sleep("500 millis")
+        run.child.stdout!.resume()
+        const exit = yield* run.exited
+        assert.deepStrictEqual(exit, { code: 143, signal: null }, run.stderr())
+        const lines = run.stderr().trimEnd().split("\n")
+        const written = Number(/^taxonomy-export: (\d+) segments were written to stdout/.exec(lines.at(-1)!)?.[1])
+        const stdout = run.stdout()
+        assert.isTrue(stdout.endsWith("\n"), "whole lines")
+        const ids = stdout.trimEnd().split("\n").map((line) => JSON.parse(line).id as string)
+        assert.strictEqual(ids.length, written, "every segment counted as written was delivered")
+        assert.deepStrictEqual(ids, allIds.slice(0, ids.length))
+        assert.include(lines.at(-1)!, `--from '${api.tokenFor(seed.importId, ids.length / pageSize + 1)}'`)
+      })),
+    { timeout: 60_000 }
+  )
+
+  it.live(
     "one Ctrl-C delivered twice at once (to the process group and relayed by tsx or pnpm) is one interruption",
     () =>
       Effect.scoped(Effect.gen(function*() {
