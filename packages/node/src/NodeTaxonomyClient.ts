@@ -109,7 +109,13 @@ export const optionsFromEnvWithoutKey: Config.Config<Omit<TaxonomyClient.Options
 export const optionsFromEnv: Config.Config<TaxonomyClient.Options> = Config.map(
   // read as a string and redacted at once: `Config.redacted` would also
   // redact the message of a missing key, which names nothing then
-  Config.all([Config.map(Config.string(environment.apiKey), Redacted.make), optionsFromEnvWithoutKey]),
+  Config.all([
+    Config.string(environment.apiKey).pipe(
+      Config.validate({ message: "is empty", validation: (key) => key.trim() !== "" }),
+      Config.map(Redacted.make)
+    ),
+    optionsFromEnvWithoutKey
+  ]),
   ([apiKey, rest]) => ({ apiKey, ...rest })
 )
 

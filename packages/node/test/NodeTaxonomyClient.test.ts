@@ -105,6 +105,22 @@ describe("NodeTaxonomyClient", () => {
       assert.deepStrictEqual(options.retry?.maxRetryAfter, Duration.minutes(2))
     }))
 
+  it.effect("layerConfig fails with a ConfigError naming PERMUTIVE_API_KEY when it is empty or blank", () =>
+    Effect.gen(function*() {
+      for (const blank of ["", "   ", "\n"]) {
+        const exit = yield* Effect.exit(
+          Effect.provide(
+            TaxonomyClient,
+            NodeTaxonomyClient.layerConfig().pipe(Layer.provide(withEnv({ PERMUTIVE_API_KEY: blank })))
+          )
+        )
+        assert.isTrue(Exit.isFailure(exit))
+        if (Exit.isFailure(exit)) {
+          assert.strictEqual(String(exit.cause), "Error: (Invalid data at PERMUTIVE_API_KEY: \"is empty\")")
+        }
+      }
+    }))
+
   it.effect("layerConfig fails with a ConfigError naming PERMUTIVE_API_KEY when it is missing", () =>
     Effect.gen(function*() {
       const exit = yield* Effect.exit(
