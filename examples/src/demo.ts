@@ -45,7 +45,12 @@ const main = Effect.gen(function*() {
       `demo: using the fake API at ${server.url} (set PERMUTIVE_API_KEY and an import id for the real one)\n`
     )
   }
-  return yield* Cli.run([...argv, ...(named ? [] : [demoImport.importId]), "--base-url", server.url], io).pipe(
+  // a resume command names this one (the fake API's address is gone by then)
+  const invocation = { command: "pnpm demo --", args: argv }
+  return yield* Cli.run([...argv, ...(named ? [] : [demoImport.importId]), "--base-url", server.url], {
+    ...io,
+    invocation
+  }).pipe(
     Effect.withConfigProvider(
       ConfigProvider.fromMap(new Map([["PERMUTIVE_API_KEY", "demo-key"]])).pipe(
         ConfigProvider.orElse(() => ConfigProvider.fromEnv())

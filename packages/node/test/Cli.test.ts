@@ -35,6 +35,7 @@ const runCli = (
     readonly env?: Record<string, string>
     readonly api?: FakeTaxonomyApi.FakeTaxonomyApi
     readonly tty?: boolean
+    readonly invocation?: Cli.Io["invocation"]
   } = {}
 ) =>
   Effect.scoped(Effect.gen(function*() {
@@ -46,7 +47,8 @@ const runCli = (
     const code = yield* Cli.run(argv(server.url), {
       stdout: stdout.stream,
       stderr: stderr.stream,
-      stderrIsTTY: options.tty ?? false
+      stderrIsTTY: options.tty ?? false,
+      invocation: options.invocation
     }).pipe(
       Effect.withConfigProvider(ConfigProvider.fromMap(env)),
       Effect.provide(environment)
@@ -110,6 +112,28 @@ describe("taxonomy-export", () => {
       assert.strictEqual(rows.length, 252)
       assert.isTrue(rows[1]!.startsWith(`${allIds[0]},`))
       assert.include(run.stderr, `; written to ${out}\n`)
+    }))
+
+  it.live("a wrapper's invocation starts the printed resume command (pnpm demo: without its fake API's address)", () =>
+    Effect.gen(function*() {
+      const out = join(mkdtempSync(join(tmpdir(), "cli-")), "segments.ndjson")
+      const api = FakeTaxonomyApi.make({
+        imports: [seed],
+        pageSize: 50,
+        apiKey: key,
+        faults: FaultPlan.scripted([{ page: 3, times: 2, fault: FaultPlan.serverError({ status: 503, body: "html" }) }])
+      })
+      const failed = yield* runCli((url) => [seed.importId, "--base-url", url, "--out", out], {
+        api,
+        invocation: { command: "pnpm demo --", args: ["--out", out] }
+      })
+      assert.strictEqual(failed.code, 6)
+      assert.strictEqual(
+        failed.stderr.trimEnd().split("\n").at(-1),
+        `taxonomy-export: 100 segments were written; resume with: pnpm demo -- --out ${out} --from '${
+          api.tokenFor(seed.importId, 3)
+        }' --append`
+      )
     }))
 
   it.live("prints the token to resume from on failure; resuming with --append completes the file", () =>
