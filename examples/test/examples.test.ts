@@ -230,7 +230,7 @@ describe("the fake API on its own (pnpm fake-api)", () => {
             const complete = buffer.split("\n")
             buffer = complete.pop()!
             for (const line of complete) lines.push(line)
-            if (lines.length === 5) resume(Effect.void)
+            if (lines.length >= 6) resume(Effect.void)
           })
         })
         const url = /^fake Taxonomy API at (http:\/\/127\.0\.0\.1:\d+) \(any API key; Ctrl-C to stop\)$/.exec(lines[0]!)
@@ -242,6 +242,8 @@ describe("the fake API on its own (pnpm fake-api)", () => {
         ])
         const demoId = lines[1]!.split("  ")[0]!
         assert.strictEqual(lines[1], `${demoId}  12345 segments  (the demo's import)`)
+        // the import the README's examples name is there too
+        assert.strictEqual(lines[5], "9f87bd3e-32eb-4d15-8e85-17fb275fa809  250 segments")
         const other = lines[4]!.split("  ")
         const cli = yield* runExample("../../packages/node/src/bin.ts", [other[0]!, "--base-url", url!, "-q"], {
           PERMUTIVE_API_KEY: "any"
