@@ -724,16 +724,34 @@ const describeInterruption = (
         : `${name}: interrupted\n${resumeHint(argv, progress.segments, progress.nextToken, command)}`
   })
 
+/** Terminal colour and style sequences (what @effect/cli puts in its help and errors). */
+// eslint-disable-next-line no-control-regex
+const ansi = /\u001b\[[0-9;]*m/g
+
+/**
+ * The console of @effect/cli (its help, usage errors and wizard) on `io`:
+ * without colour codes where the stream is not a terminal, and its usage
+ * errors on stderr as one would expect of this command, each line starting
+ * with `taxonomy-export: `.
+ */
 const withIoConsole = (io: Io) => <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
   Console.consoleWith((current) => {
-    const print = (stream: Writable) => (...args: ReadonlyArray<unknown>) =>
-      Effect.sync(() => void stream.write(args.map(String).join(" ") + "\n"))
+    const stdoutIsTTY = (io.stdout as { readonly isTTY?: boolean }).isTTY === true
+    const print = (stream: Writable, isTTY: boolean, prefix: string) => (...args: ReadonlyArray<unknown>) =>
+      Effect.sync(() => {
+        const text = args.map(String).join(" ")
+        const plain = isTTY ? text : text.replace(ansi, "")
+        const lines = prefix === "" ?
+          plain :
+          plain.trimEnd().split("\n").map((line) => line.trim() === "" ? line : `${prefix}${line}`).join("\n")
+        stream.write(lines + "\n")
+      })
     return Effect.withConsole(effect, {
       ...current,
-      log: print(io.stdout),
-      info: print(io.stdout),
-      error: print(io.stderr),
-      warn: print(io.stderr)
+      log: print(io.stdout, stdoutIsTTY, ""),
+      info: print(io.stdout, stdoutIsTTY, ""),
+      error: print(io.stderr, io.stderrIsTTY, `${name}: `),
+      warn: print(io.stderr, io.stderrIsTTY, `${name}: `)
     })
   })
 

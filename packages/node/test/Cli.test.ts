@@ -136,6 +136,17 @@ describe("taxonomy-export", () => {
       )
     }))
 
+  it.live("@effect/cli's own usage errors start with the command's name; its help has no colour codes off a terminal", () =>
+    Effect.gen(function*() {
+      const missing = yield* runCli(() => [])
+      assert.strictEqual(missing.code, 2)
+      assert.strictEqual(missing.stderr, "taxonomy-export: Missing argument <importId>\n")
+      const help = yield* runCli(() => ["--help"])
+      assert.strictEqual(help.code, 0)
+      assert.isTrue(help.stdout.startsWith("taxonomy-export\n\ntaxonomy-export 0.1.0\n"), help.stdout.slice(0, 80))
+      assert.notInclude(help.stdout, "\u001b[")
+    }))
+
   it.live("prints the token to resume from on failure; resuming with --append completes the file", () =>
     Effect.gen(function*() {
       const dir = mkdtempSync(join(tmpdir(), "cli-"))
