@@ -35,7 +35,9 @@ const main = Effect.gen(function*() {
   const io = { stdout: process.stdout, stderr: process.stderr, stderrIsTTY: process.stderr.isTTY === true }
   const key = process.env.PERMUTIVE_API_KEY
   const named = importGiven(argv)
-  if (key !== undefined && key !== "" && named) return yield* Cli.run(argv, io)
+  // a resume command names this one
+  const invocation = { command: "pnpm demo --", args: argv }
+  if (key !== undefined && key !== "" && named) return yield* Cli.run(argv, { ...io, invocation })
   if (argv.includes("--help") || argv.includes("-h")) return yield* Cli.run(argv, io)
 
   // no key and import id: the fake API on a loopback port, and a demo key
@@ -45,8 +47,7 @@ const main = Effect.gen(function*() {
       `demo: using the fake API at ${server.url} (set PERMUTIVE_API_KEY and an import id for the real one)\n`
     )
   }
-  // a resume command names this one (the fake API's address is gone by then)
-  const invocation = { command: "pnpm demo --", args: argv }
+  // (without the fake API's address, which is gone by then)
   return yield* Cli.run([...argv, ...(named ? [] : [demoImport.importId]), "--base-url", server.url], {
     ...io,
     invocation

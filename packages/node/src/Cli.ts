@@ -687,6 +687,12 @@ export const describeFailure = (error: unknown, argv: ReadonlyArray<string>, com
     : out
 }
 
+/** `text` in single quotes, for a POSIX shell (a `'` in it closes, escapes and reopens them). */
+const quoted = (text: string): string => `'${text.replaceAll("'", `'\\''`)}'`
+
+/** An argument as a shell reads it back: as it is when it is safe, else quoted. */
+const shellWord = (arg: string): string => /^[\w./:=@%+,-]+$/.test(arg) ? arg : quoted(arg)
+
 /** How to resume a run that wrote `segmentsWritten` segments, from `pageToken`. */
 const resumeHint = (
   argv: ReadonlyArray<string>,
@@ -696,7 +702,9 @@ const resumeHint = (
 ): string => {
   const written = `${name}: ${segmentsWritten} segments were written`
   const rest = argv.filter((arg, i) => arg !== "--from" && argv[i - 1] !== "--from" && !arg.startsWith("--from="))
-  const command = `${invoked} ${rest.join(" ")}${pageToken === undefined ? "" : ` --from '${pageToken}'`}`
+  const command = `${invoked} ${rest.map(shellWord).join(" ")}${
+    pageToken === undefined ? "" : ` --from ${quoted(pageToken)}`
+  }`
   if (optionValue(argv, ["--out", "-o"]) !== undefined) {
     return `${written}; resume with: ${command}${rest.includes("--append") ? "" : " --append"}\n`
   }
@@ -782,32 +790,42 @@ export const run = (argv: ReadonlyArray<string>, io: Io) =>
   Effect.flatMap(
     Ref.make(Option.none<SegmentExport.Progress>()),
     (written) =>
-      Command.run(command(io, written), { name, version })(["node", name, ...argv]).pipe(
-        withIoConsole(io),
-        Effect.onInterrupt(() =>
-          Effect.flatMap(
-            Ref.get(written),
-            (progress) =>
-              Effect.sync(() =>
-                void io.stderr.write(
-                  describeInterruption(progress, io.invocation?.args ?? argv, io.invocation?.command ?? name)
+      Effect.uninterruptibleMask((restore) =>
+        restore(Command.run(command(io, written), { name, version })(["node", name, ...argv])).pipe(
+          withIoConsole(io),
+          Effect.onInterrupt(() =>
+            Effect.flatMap(
+              Ref.get(written),
+              (progress) =>
+                Effect.sync(() =>
+                  void io.stderr.write(
+                    describeInterruption(progress, io.invocation?.args ?? argv, io.invocation?.command ?? name)
+                  )
                 )
-              )
+            )
+          ),
+          Effect.exit,
+          Effect.flatMap((exit) =>
+            // interrupted: it ends interrupted (the executable's exit code says by which signal)
+            Exit.isFailure(exit) && Cause.isInterruptedOnly(exit.cause)
+              ? Effect.failCause(exit.cause as Cause.Cause<never>) // interruptions only, no failure
+              : Effect.sync(() => exitCodeOf(exit, io, argv))
           )
-        ),
-        Effect.exit,
-        Effect.map((exit) => {
-          if (Exit.isSuccess(exit)) return ExitCode.Ok
-          const failure = Cause.failureOption(exit.cause)
-          const error: unknown = Option.isSome(failure) ? failure.value : Cause.squash(exit.cause)
-          // @effect/cli already printed usage errors with the help text
-          if (!ValidationError.isValidationError(error)) {
-            io.stderr.write(describeFailure(error, io.invocation?.args ?? argv, io.invocation?.command ?? name))
-          }
-          return exitCodeFor(error)
-        })
+        )
       )
   )
+
+/** The exit code of a finished run; its failure is printed to `io.stderr`. */
+const exitCodeOf = (exit: Exit.Exit<unknown, unknown>, io: Io, argv: ReadonlyArray<string>): number => {
+  if (Exit.isSuccess(exit)) return ExitCode.Ok
+  const failure = Cause.failureOption(exit.cause)
+  const error: unknown = Option.isSome(failure) ? failure.value : Cause.squash(exit.cause)
+  // @effect/cli already printed usage errors with the help text
+  if (!ValidationError.isValidationError(error)) {
+    io.stderr.write(describeFailure(error, io.invocation?.args ?? argv, io.invocation?.command ?? name))
+  }
+  return exitCodeFor(error)
+}
 
 /** Within this time of the first, a signal is the same one delivered again, not a second Ctrl-C. */
 const sameSignalMillis = 500
@@ -861,14 +879,18 @@ export const runMain = (program: Effect.Effect<number>): void => {
   }
   process.on("SIGINT", onSignal)
   process.on("SIGTERM", onSignal)
-  fiber.addObserver((exit) => {
+  const release = () => {
     process.off("SIGINT", onSignal)
     process.off("SIGTERM", onSignal)
+  }
+  fiber.addObserver((exit) => {
     if (Exit.isSuccess(exit)) {
+      release()
       process.exitCode = exit.value
     } else if (signal !== undefined && Cause.isInterruptedOnly(exit.cause)) {
       // what the export wrote may still be queued for a slow reader (a pipe):
       // it was counted in the resume command, so it goes out before the exit
+      // (the handlers stay: a repeat of the same signal must not cut it short)
       const code = exitCodes[signal]
       let queued = 2
       const flushed = () => {
@@ -877,6 +899,7 @@ export const runMain = (program: Effect.Effect<number>): void => {
       process.stdout.write("", flushed)
       process.stderr.write("", flushed)
     } else {
+      release()
       // `run` prints its failures and returns their codes: this is a defect
       process.stderr.write(`${name}: ${Cause.pretty(exit.cause)}\n`)
       process.exitCode = ExitCode.Unexpected

@@ -12,7 +12,8 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { execFileSync } from "node:child_process"
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { PassThrough, Writable } from "node:stream"
@@ -145,6 +146,43 @@ describe("taxonomy-export", () => {
       assert.strictEqual(help.code, 0)
       assert.isTrue(help.stdout.startsWith("taxonomy-export\n\ntaxonomy-export 0.1.0\n"), help.stdout.slice(0, 80))
       assert.notInclude(help.stdout, "\u001b[")
+    }))
+
+  it.live("the resume command quotes what a shell would split or expand (a path with a space, a quote, a $)", () =>
+    Effect.gen(function*() {
+      const dir = join(mkdtempSync(join(tmpdir(), "cli-")), "it's $HOME now")
+      mkdirSync(dir)
+      const out = join(dir, "my segments.ndjson")
+      const api = FakeTaxonomyApi.make({
+        imports: [seed],
+        pageSize: 50,
+        apiKey: key,
+        faults: FaultPlan.scripted([{ page: 3, times: 2, fault: FaultPlan.serverError({ status: 503, body: "html" }) }])
+      })
+      const failed = yield* runCli((url) => [seed.importId, "--base-url", url, "--out", out], { api })
+      assert.strictEqual(failed.code, 6)
+      const quotedOut = `'${out.replaceAll("'", "'\\''")}'`
+      const line = failed.stderr.trimEnd().split("\n").at(-1)!
+      assert.strictEqual(
+        line,
+        `taxonomy-export: 100 segments were written; resume with: taxonomy-export ${seed.importId} --base-url ${failed.url} --out ${quotedOut} --from '${
+          api.tokenFor(seed.importId, 3)
+        }' --append`
+      )
+      // a shell reads the words back as they were
+      const words = execFileSync("bash", ["-c", `printf '%s\\n' ${line.split(" resume with: taxonomy-export ")[1]}`], {
+        encoding: "utf8"
+      })
+      assert.deepStrictEqual(words.trimEnd().split("\n"), [
+        seed.importId,
+        "--base-url",
+        failed.url,
+        "--out",
+        out,
+        "--from",
+        api.tokenFor(seed.importId, 3),
+        "--append"
+      ])
     }))
 
   it.live("prints the token to resume from on failure; resuming with --append completes the file", () =>

@@ -212,6 +212,31 @@ describe("taxonomy-export as a process", () => {
   )
 
   it.live(
+    "a repeat of the signal while the output is still being flushed to a slow reader does not cut it short",
+    () =>
+      Effect.scoped(Effect.gen(function*() {
+        const { server } = yield* slowServer()
+        const run = yield* start([seed.importId, "--base-url", server.url])
+        yield* waitFor("the first page", () => run.stdout().split("\n").length > pageSize)
+        run.child.stdout!.pause()
+        yield* Effect.sleep("1500 millis")
+        run.child.kill("SIGINT")
+        // the export has stopped; its output waits for the reader: the launcher's relayed copy arrives
+        yield* Effect.sleep("100 millis")
+        run.child.kill("SIGINT")
+        yield* Effect.sleep("200 millis")
+        run.child.stdout!.resume()
+        const exit = yield* run.exited
+        assert.deepStrictEqual(exit, { code: 130, signal: null }, run.stderr())
+        const written = Number(/(\d+) segments were written to stdout/.exec(run.stderr())?.[1])
+        const stdout = run.stdout()
+        assert.isTrue(stdout.endsWith("\n"), "whole lines")
+        assert.strictEqual(stdout.trimEnd().split("\n").length, written)
+      })),
+    { timeout: 60_000 }
+  )
+
+  it.live(
     "one Ctrl-C delivered twice at once (to the process group and relayed by tsx or pnpm) is one interruption",
     () =>
       Effect.scoped(Effect.gen(function*() {
