@@ -35,7 +35,7 @@ if (values.help === true) {
   console.log(usage)
   process.exit(0)
 }
-const port = Number(values.port)
+const port = /^\d{1,5}$/.test(values.port) ? Number(values.port) : NaN
 if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   console.error(`fake-api: --port must be a port number (0 for any), got ${JSON.stringify(values.port)}`)
   process.exit(2)
