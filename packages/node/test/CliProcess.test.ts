@@ -118,6 +118,29 @@ const runInProcess = (argv: ReadonlyArray<string>) =>
 const resumeArgs = (line: string): ReadonlyArray<string> =>
   line.split(" resume with: taxonomy-export ")[1]!.split(" ").map((word) => word.replace(/^'(.*)'$/, "$1"))
 
+/**
+ * An export to stdout that was interrupted: whole NDJSON lines of whole pages,
+ * the import's first segments in order, and on stderr that it was
+ * interrupted and how to append the rest.
+ */
+const assertInterruptedOnStdout = (
+  run: Running,
+  api: FakeTaxonomyApi.FakeTaxonomyApi,
+  url: string
+) => {
+  const stdout = run.stdout()
+  assert.isTrue(stdout.endsWith("\n"), "whole lines")
+  const ids = stdout.trimEnd().split("\n").map((line) => JSON.parse(line).id as string)
+  assert.strictEqual(ids.length % pageSize, 0, "whole pages")
+  assert.deepStrictEqual(ids, allIds.slice(0, ids.length))
+  assert.deepStrictEqual(run.stderr().trimEnd().split("\n").slice(-2), [
+    "taxonomy-export: interrupted",
+    `taxonomy-export: ${ids.length} segments were written to stdout; to resume, append the rest to the same file: taxonomy-export ${seed.importId} --base-url ${url} --from '${
+      api.tokenFor(seed.importId, ids.length / pageSize + 1)
+    }' >> <your file>`
+  ])
+}
+
 describe("taxonomy-export as a process", () => {
   it.live(
     "on SIGINT closes the JSON array of the pages written, prints how to resume, and exits 130",
@@ -168,18 +191,7 @@ describe("taxonomy-export as a process", () => {
         const exit = yield* run.exited
         assert.deepStrictEqual(exit, { code: 143, signal: null }, run.stderr())
 
-        const stdout = run.stdout()
-        assert.isTrue(stdout.endsWith("\n"), "whole lines")
-        const ids = stdout.trimEnd().split("\n").map((line) => JSON.parse(line).id as string)
-        assert.strictEqual(ids.length % pageSize, 0, "whole pages")
-        assert.deepStrictEqual(ids, allIds.slice(0, ids.length))
-        const lines = run.stderr().trimEnd().split("\n")
-        assert.deepStrictEqual(lines.slice(-2), [
-          "taxonomy-export: interrupted",
-          `taxonomy-export: ${ids.length} segments were written to stdout; to resume, append the rest to the same file: taxonomy-export ${seed.importId} --base-url ${server.url} --from '${
-            api.tokenFor(seed.importId, ids.length / pageSize + 1)
-          }' >> <your file>`
-        ])
+        assertInterruptedOnStdout(run, api, server.url)
       })),
     { timeout: 60_000 }
   )
@@ -247,15 +259,7 @@ describe("taxonomy-export as a process", () => {
         run.child.kill("SIGINT")
         const exit = yield* run.exited
         assert.deepStrictEqual(exit, { code: 130, signal: null }, run.stderr())
-        const ids = run.stdout().trimEnd().split("\n").map((line) => JSON.parse(line).id as string)
-        assert.strictEqual(ids.length % pageSize, 0, "whole pages")
-        const lines = run.stderr().trimEnd().split("\n")
-        assert.deepStrictEqual(lines.slice(-2), [
-          "taxonomy-export: interrupted",
-          `taxonomy-export: ${ids.length} segments were written to stdout; to resume, append the rest to the same file: taxonomy-export ${seed.importId} --base-url ${server.url} --from '${
-            api.tokenFor(seed.importId, ids.length / pageSize + 1)
-          }' >> <your file>`
-        ])
+        assertInterruptedOnStdout(run, api, server.url)
       })),
     { timeout: 60_000 }
   )
