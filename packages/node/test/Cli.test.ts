@@ -57,6 +57,15 @@ const runCli = (
     return { code, stdout: stdout.text(), stderr: stderr.text(), api, url: server.url }
   }))
 
+/** The fake API, whose third page fails with a 503 on both attempts the CLI's settings allow (then serves it). */
+const failingOnPage3 = () =>
+  FakeTaxonomyApi.make({
+    imports: [seed],
+    pageSize: 50,
+    apiKey: key,
+    faults: FaultPlan.scripted([{ page: 3, times: 2, fault: FaultPlan.serverError({ status: 503, body: "html" }) }])
+  })
+
 const ndjsonIds = (text: string) =>
   text.trim().split("\n").filter((l) => l !== "").map((l) => JSON.parse(l).id as string)
 const allIds = seed.segments.map((s) => s.id)
@@ -118,12 +127,7 @@ describe("taxonomy-export", () => {
   it.live("a wrapper's invocation starts the printed resume command (pnpm demo: without its fake API's address)", () =>
     Effect.gen(function*() {
       const out = join(mkdtempSync(join(tmpdir(), "cli-")), "segments.ndjson")
-      const api = FakeTaxonomyApi.make({
-        imports: [seed],
-        pageSize: 50,
-        apiKey: key,
-        faults: FaultPlan.scripted([{ page: 3, times: 2, fault: FaultPlan.serverError({ status: 503, body: "html" }) }])
-      })
+      const api = failingOnPage3()
       const failed = yield* runCli((url) => [seed.importId, "--base-url", url, "--out", out], {
         api,
         invocation: { command: "pnpm demo --", args: ["--out", out] }
@@ -153,12 +157,7 @@ describe("taxonomy-export", () => {
       const dir = join(mkdtempSync(join(tmpdir(), "cli-")), "it's $HOME now")
       mkdirSync(dir)
       const out = join(dir, "my segments.ndjson")
-      const api = FakeTaxonomyApi.make({
-        imports: [seed],
-        pageSize: 50,
-        apiKey: key,
-        faults: FaultPlan.scripted([{ page: 3, times: 2, fault: FaultPlan.serverError({ status: 503, body: "html" }) }])
-      })
+      const api = failingOnPage3()
       const failed = yield* runCli((url) => [seed.importId, "--base-url", url, "--out", out], { api })
       assert.strictEqual(failed.code, 6)
       const quotedOut = `'${out.replaceAll("'", "'\\''")}'`
@@ -189,12 +188,7 @@ describe("taxonomy-export", () => {
     Effect.gen(function*() {
       const dir = mkdtempSync(join(tmpdir(), "cli-"))
       const out = join(dir, "segments.ndjson")
-      const api = FakeTaxonomyApi.make({
-        imports: [seed],
-        pageSize: 50,
-        apiKey: key,
-        faults: FaultPlan.scripted([{ page: 3, times: 2, fault: FaultPlan.serverError({ status: 503, body: "html" }) }])
-      })
+      const api = failingOnPage3()
       const failed = yield* runCli((url) => [seed.importId, "--base-url", url, "--out", out], { api })
       assert.strictEqual(failed.code, 6)
       const token = api.tokenFor(seed.importId, 3)
@@ -397,14 +391,6 @@ describe("taxonomy-export", () => {
     }))
 
   describe("resuming", () => {
-    /** Fails with a 503 on page 3 (after 100 segments) until the fault is spent, with 2 attempts. */
-    const failingOnPage3 = () =>
-      FakeTaxonomyApi.make({
-        imports: [seed],
-        pageSize: 50,
-        apiKey: key,
-        faults: FaultPlan.scripted([{ page: 3, times: 2, fault: FaultPlan.serverError({ status: 503, body: "html" }) }])
-      })
     const token = FakeTaxonomyApi.make({ imports: [seed], pageSize: 50, apiKey: key }).tokenFor(seed.importId, 3)
     /** What a full export to stdout writes in a format. */
     const fullExport = (format: string) =>
