@@ -55,20 +55,28 @@ export type Variant = "floor" | "naive" | "library" | "library-prefetch-0" | "li
  */
 export const floor = async (target: Target): Promise<Tally> => {
   const tally: Tally = { count: 0, chars: 0 }
-  const base = `${target.url}/imports/${target.importId}/segments`
   let token: string | undefined
   do {
-    const url = token === undefined ? base : `${base}?pagination_token=${encodeURIComponent(token)}`
-    const response = await fetch(url, { headers: { "x-api-key": target.apiKey, accept: "application/json" } })
+    const response = await fetch(pageUrl(target, token), { headers: headersFor(target) })
     if (response.status !== 200) throw new Error(`status ${response.status}`)
-    const page = JSON.parse(await response.text()) as {
-      elements?: Array<{ name: string }>
-      pagination: { next_token?: string | null }
-    }
-    for (const segment of page.elements ?? []) touch(tally, segment)
-    token = page.pagination.next_token || undefined
+    token = tallyPage(tally, await response.text())
   } while (token !== undefined)
   return tally
+}
+
+/** The URL of the page `token` fetches (the first page without one). */
+const pageUrl = (target: Target, token: string | undefined): string => {
+  const base = `${target.url}/imports/${target.importId}/segments`
+  return token === undefined ? base : `${base}?pagination_token=${encodeURIComponent(token)}`
+}
+
+const headersFor = (target: Target) => ({ "x-api-key": target.apiKey, accept: "application/json" })
+
+/** Parses a page body (no validation), touches its segments, and returns the next token. */
+const tallyPage = (tally: Tally, body: string): string | undefined => {
+  const page = JSON.parse(body) as { elements?: Array<{ name: string }>; pagination: { next_token?: string | null } }
+  for (const segment of page.elements ?? []) touch(tally, segment)
+  return page.pagination.next_token || undefined
 }
 
 /**
@@ -84,18 +92,11 @@ export const effectLoop = (target: Target): Promise<Tally> =>
     Effect.gen(function*() {
       const client = yield* HttpClient.HttpClient
       const tally: Tally = { count: 0, chars: 0 }
-      const base = `${target.url}/imports/${target.importId}/segments`
       let token: string | undefined
       do {
-        const url = token === undefined ? base : `${base}?pagination_token=${encodeURIComponent(token)}`
-        const response = yield* client.get(url, { headers: { "x-api-key": target.apiKey, accept: "application/json" } })
+        const response = yield* client.get(pageUrl(target, token), { headers: headersFor(target) })
         if (response.status !== 200) return yield* Effect.dieMessage(`status ${response.status}`)
-        const page = JSON.parse(yield* response.text) as {
-          elements?: Array<{ name: string }>
-          pagination: { next_token?: string | null }
-        }
-        for (const segment of page.elements ?? []) touch(tally, segment)
-        token = page.pagination.next_token || undefined
+        token = tallyPage(tally, yield* response.text)
       } while (token !== undefined)
       return tally
     }).pipe(Effect.provide(NodeHttpClient.layerUndici))
