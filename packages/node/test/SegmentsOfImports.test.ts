@@ -84,19 +84,25 @@ describe("segmentsOfImports over loopback", () => {
       )
     })))
 
+  /** The imports on a loopback server where the second import's page 2 is rate limited once (Retry-After: 1 s). */
+  const rateLimitedOnce = Effect.gen(function*() {
+    const limited = imports[1]!
+    const api = FakeTaxonomyApi.make({
+      imports,
+      pageSize,
+      apiKey: key,
+      faults: FaultPlan.scripted([
+        { importId: limited.importId, page: 2, times: 1, fault: FaultPlan.rateLimit(FaultPlan.retryAfterSeconds(1)) }
+      ])
+    })
+    const server = yield* FakeServer.make(api, { latency: 10 })
+    const client = yield* clientFor(server.url, { now: 0, max: 0 })
+    return { client, limited, server }
+  })
+
   it.live("a 429 on one import pauses every import for the Retry-After, then all finish", () =>
     Effect.scoped(Effect.gen(function*() {
-      const limited = imports[1]!
-      const api = FakeTaxonomyApi.make({
-        imports,
-        pageSize,
-        apiKey: key,
-        faults: FaultPlan.scripted([
-          { importId: limited.importId, page: 2, times: 1, fault: FaultPlan.rateLimit(FaultPlan.retryAfterSeconds(1)) }
-        ])
-      })
-      const server = yield* FakeServer.make(api, { latency: 10 })
-      const client = yield* clientFor(server.url, { now: 0, max: 0 })
+      const { client, limited, server } = yield* rateLimitedOnce
       const got = yield* Stream.runCollect(
         client.segmentsOfImports(imports.map((i) => i.importId), { concurrency: 4, prefetch: 0 })
       )
@@ -120,17 +126,7 @@ describe("segmentsOfImports over loopback", () => {
 
   it.live("separate streams merged by hand do not share the pause: the control for the test above", () =>
     Effect.scoped(Effect.gen(function*() {
-      const limited = imports[1]!
-      const api = FakeTaxonomyApi.make({
-        imports,
-        pageSize,
-        apiKey: key,
-        faults: FaultPlan.scripted([
-          { importId: limited.importId, page: 2, times: 1, fault: FaultPlan.rateLimit(FaultPlan.retryAfterSeconds(1)) }
-        ])
-      })
-      const server = yield* FakeServer.make(api, { latency: 10 })
-      const client = yield* clientFor(server.url, { now: 0, max: 0 })
+      const { client, server } = yield* rateLimitedOnce
       yield* Stream.runDrain(
         Stream.mergeAll(imports.map((i) => client.segments(i.importId, { prefetch: 0 })), { concurrency: 4 })
       )
