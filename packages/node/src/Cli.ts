@@ -786,8 +786,10 @@ const withIoConsole = (io: Io) => <A, E, R>(effect: Effect.Effect<A, E, R>): Eff
  * @since 0.1.0
  * @category running
  */
-export const run = (argv: ReadonlyArray<string>, io: Io) =>
-  Effect.flatMap(
+export const run = (argv: ReadonlyArray<string>, io: Io) => {
+  // what a printed resume command starts with and repeats
+  const shown = io.invocation ?? { command: name, args: argv }
+  return Effect.flatMap(
     Ref.make(Option.none<SegmentExport.Progress>()),
     (written) =>
       Effect.uninterruptibleMask((restore) =>
@@ -797,11 +799,7 @@ export const run = (argv: ReadonlyArray<string>, io: Io) =>
             Effect.flatMap(
               Ref.get(written),
               (progress) =>
-                Effect.sync(() =>
-                  void io.stderr.write(
-                    describeInterruption(progress, io.invocation?.args ?? argv, io.invocation?.command ?? name)
-                  )
-                )
+                Effect.sync(() => void io.stderr.write(describeInterruption(progress, shown.args, shown.command)))
             )
           ),
           Effect.exit,
@@ -809,20 +807,25 @@ export const run = (argv: ReadonlyArray<string>, io: Io) =>
             // interrupted: it ends interrupted (the executable's exit code says by which signal)
             Exit.isFailure(exit) && Cause.isInterruptedOnly(exit.cause)
               ? Effect.failCause(exit.cause as Cause.Cause<never>) // interruptions only, no failure
-              : Effect.sync(() => exitCodeOf(exit, io, argv))
+              : Effect.sync(() => exitCodeOf(exit, io, shown))
           )
         )
       )
   )
+}
 
 /** The exit code of a finished run; its failure is printed to `io.stderr`. */
-const exitCodeOf = (exit: Exit.Exit<unknown, unknown>, io: Io, argv: ReadonlyArray<string>): number => {
+const exitCodeOf = (
+  exit: Exit.Exit<unknown, unknown>,
+  io: Io,
+  shown: { readonly command: string; readonly args: ReadonlyArray<string> }
+): number => {
   if (Exit.isSuccess(exit)) return ExitCode.Ok
   const failure = Cause.failureOption(exit.cause)
   const error: unknown = Option.isSome(failure) ? failure.value : Cause.squash(exit.cause)
   // @effect/cli already printed usage errors with the help text
   if (!ValidationError.isValidationError(error)) {
-    io.stderr.write(describeFailure(error, io.invocation?.args ?? argv, io.invocation?.command ?? name))
+    io.stderr.write(describeFailure(error, shown.args, shown.command))
   }
   return exitCodeFor(error)
 }

@@ -582,10 +582,10 @@ export const make = (options: TaxonomyClient.Options = {}) =>
 
     /** The segments of a fetched page: the fast decoder, else the schema (which names the first problem). */
     const decodeFetched = (fetched: Fetched): Either.Either<SegmentPage, Errors.MalformedResponse> => {
-      if (fetched.page !== undefined) return ofRequestedImport(fetched, fetched.page)
+      if (fetched.page !== undefined) return checkedSegments(fetched, fetched.page)
       const decoded = decodePage(fetched.json, { importId: fetched.importId, token: fetched.token })
       return decoded._tag === "Right"
-        ? ofRequestedImport(fetched, decoded.right)
+        ? checkedSegments(fetched, decoded.right)
         : Either.left(malformedFromParseError(fetched, decoded.left))
     }
 
@@ -595,7 +595,7 @@ export const make = (options: TaxonomyClient.Options = {}) =>
      * two is the segment, no one can say: the page is malformed, never
      * streamed with a duplicate).
      */
-    const ofRequestedImport = (
+    const checkedSegments = (
       fetched: Fetched,
       page: SegmentPage
     ): Either.Either<SegmentPage, Errors.MalformedResponse> => {
