@@ -172,6 +172,24 @@ describe("the main job (pnpm demo)", () => {
     { timeout: 60_000 }
   )
 
+  it.live(
+    "`pnpm taxonomy-export` runs the command line in this repository",
+    () =>
+      Effect.async<{ readonly code: number; readonly stdout: string }>((resume) => {
+        const child = execFile(
+          "pnpm",
+          ["taxonomy-export", "--help"],
+          { cwd: join(root, ".."), maxBuffer: 16 * 1024 * 1024 },
+          (error, stdout) => resume(Effect.succeed({ code: error === null ? 0 : 1, stdout }))
+        )
+        return Effect.sync(() => child.kill())
+      }).pipe(Effect.map(({ code, stdout }) => {
+        assert.strictEqual(code, 0)
+        assert.isTrue(stdout.startsWith("taxonomy-export\n\ntaxonomy-export 0.1.0\n"), stdout.slice(0, 80))
+      })),
+    { timeout: 60_000 }
+  )
+
   it.live("writes to a file with --out", () =>
     Effect.gen(function*() {
       const out = join(mkdtempSync(join(tmpdir(), "demo-")), "segments.ndjson")
@@ -214,6 +232,37 @@ describe("the main job (pnpm demo)", () => {
 })
 
 describe("the fake API on its own (pnpm fake-api)", () => {
+  const usage = "usage: pnpm fake-api [-- --port PORT]   (PORT 0, the default, picks a free one)\n"
+
+  it.live(
+    "--help prints its usage; a bad option or port is a one-line message and exit code 2",
+    () =>
+      Effect.gen(function*() {
+        const help = yield* runExample("fake-api.ts", ["--help"], {})
+        assert.deepStrictEqual([help.code, help.stdout, help.stderr], [0, usage, ""])
+        const unknown = yield* runExample("fake-api.ts", ["--bogus"], {})
+        assert.deepStrictEqual([unknown.code, unknown.stderr], [2, `fake-api: Unknown option '--bogus'\n${usage}`])
+        const hex = yield* runExample("fake-api.ts", ["--port", "0x10"], {})
+        assert.deepStrictEqual([hex.code, hex.stderr], [
+          2,
+          "fake-api: --port must be a port number (0 for any), got \"0x10\"\n"
+        ])
+      }),
+    { timeout: 60_000 }
+  )
+
+  it.live("a port in use is a one-line message and exit code 1", () =>
+    withServer((server) =>
+      Effect.gen(function*() {
+        const port = new URL(server.url).port
+        const busy = yield* runExample("fake-api.ts", ["--port", port], {})
+        assert.deepStrictEqual([busy.code, busy.stderr], [
+          1,
+          `fake-api: port ${port} is in use; pick another with --port, or 0 for any free one\n`
+        ])
+      })
+    ), { timeout: 60_000 })
+
   it.live(
     "prints its URL and imports, serves them to the command line, and stops on SIGTERM",
     () =>
